@@ -1,0 +1,30 @@
+# Copyright 2026 helpdesk_mgmt_status_page contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Helpdesk Ticket Status Page",
+    "summary": "Login-free public status page for helpdesk tickets, "
+    "with one-time code verification and e-mail/SMS status links",
+    "version": "18.0.1.0.0",
+    "license": "AGPL-3",
+    "category": "After-Sales",
+    "author": "helpdesk_mgmt_status_page contributors, "
+    "Odoo Community Association (OCA)",
+    "website": "https://github.com/OCA/helpdesk",
+    "depends": ["helpdesk_mgmt", "website", "sms", "phone_validation"],
+    "external_dependencies": {"python": ["phonenumbers"]},
+    "data": [
+        "security/helpdesk_status_page_security.xml",
+        "security/ir.model.access.csv",
+        "data/helpdesk_ticket_stage_data.xml",
+        "views/helpdesk_status_page_views.xml",
+        "views/helpdesk_status_page_field_views.xml",
+        "views/helpdesk_ticket_stage_views.xml",
+        "views/helpdesk_ticket_team_views.xml",
+        "views/helpdesk_ticket_views.xml",
+        "views/helpdesk_ticket_status_log_views.xml",
+        "views/helpdesk_menus.xml",
+    ],
+    "demo": ["demo/helpdesk_status_page_demo.xml"],
+    "post_init_hook": "post_init_hook",
+    "installable": True,
+}

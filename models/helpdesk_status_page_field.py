@@ -1,0 +1,115 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+ALLOWED_FIELD_TYPES = (
+    "char",
+    "text",
+    "html",
+    "selection",
+    "boolean",
+    "integer",
+    "float",
+    "monetary",
+    "date",
+    "datetime",
+    "many2one",
+    "many2many",
+    "properties",
+)
+# Ticket fields never shown to customers, whatever their type.
+DENIED_FIELD_NAMES = {
+    "notes",
+    "status_token",
+    "access_token",
+    "access_url",
+    "access_warning",
+    "message_follower_ids",
+    "message_partner_ids",
+    "message_ids",
+    "website_message_ids",
+    "message_main_attachment_id",
+    "user_ids",
+    "create_uid",
+    "write_uid",
+    "status_log_ids",
+    "attachment_ids",
+}
+DENIED_FIELD_PREFIXES = ("message_", "activity_", "access_", "rating_", "__")
+DENIED_FIELD_SUFFIXES = ("_token", "_secret", "password")
+PROPERTY_NAME_RE = re.compile(r"^[\w-]{1,64}$")
+
+
+class HelpdeskStatusPageField(models.Model):
+    _name = "helpdesk.status.page.field"
+    _description = "Status Page Field"
+    _order = "page_id, sequence, id"
+
+    page_id = fields.Many2one(
+        "helpdesk.status.page", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(related="page_id.company_id", store=True)
+    sequence = fields.Integer(default=10)
+    field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Ticket field",
+        required=True,
+        ondelete="cascade",
+        domain=[
+            ("model", "=", "helpdesk.ticket"),
+            ("ttype", "in", ALLOWED_FIELD_TYPES),
+        ],
+    )
+    field_name = fields.Char(related="field_id.name")
+    property_name = fields.Char(
+        help="Technical name of a ticket property defined on the team "
+        "(only with the 'Properties' field).",
+    )
+    label = fields.Char(
+        translate=True, help="Label shown to customers; empty: the field's label."
+    )
+
+    @api.constrains("field_id", "property_name")
+    def _check_field_id(self):
+        for line in self:
+            field = line.field_id
+            if field.model != "helpdesk.ticket" or not line._is_field_allowed(field):
+                raise ValidationError(
+                    self.env._(
+                        "The field '%(field)s' cannot be shown to customers: "
+                        "only simple fields that hold no internal or secret "
+                        "data are allowed.",
+                        field=field.field_description or field.name,
+                    )
+                )
+            if field.ttype == "properties":
+                if not PROPERTY_NAME_RE.match(line.property_name or ""):
+                    raise ValidationError(
+                        self.env._(
+                            "Choose which ticket property to show: enter its "
+                            "technical name in 'Property'."
+                        )
+                    )
+            elif line.property_name:
+                raise ValidationError(
+                    self.env._("'Property' only goes with the Properties field.")
+                )
+
+    @api.model
+    def _is_field_allowed(self, field):
+        """Whether an ``ir.model.fields`` record may be shown to customers."""
+        name = field.name
+        if field.ttype not in ALLOWED_FIELD_TYPES or field.groups:
+            return False
+        if name in DENIED_FIELD_NAMES or name.startswith(DENIED_FIELD_PREFIXES):
+            return False
+        if name.endswith(DENIED_FIELD_SUFFIXES):
+            return False
+        model_field = self.env["helpdesk.ticket"]._fields.get(name)
+        return bool(model_field) and not model_field.groups
+
+    def _get_label(self):
+        self.ensure_one()
+        return self.label or self.field_id.field_description

@@ -1,0 +1,51 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+MAIN_STATUSES = [
+    ("received", "Received"),
+    ("in_progress", "In progress"),
+    ("resolved", "Resolved"),
+    ("closed", "Closed"),
+]
+
+
+class HelpdeskTicketStage(models.Model):
+    _inherit = "helpdesk.ticket.stage"
+
+    customer_label = fields.Char(
+        translate=True,
+        help="What customers see on the status page and in notifications. "
+        "Leave empty to show the stage name.",
+    )
+    customer_status_label = fields.Char(
+        compute="_compute_customer_status_label",
+        help="Customer label, or the stage name when no label is set.",
+    )
+    main_status = fields.Selection(
+        selection=MAIN_STATUSES,
+        required=True,
+        compute="_compute_main_status",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Step of the customer timeline this stage belongs to.",
+    )
+    notify_customer = fields.Boolean(
+        default=True,
+        help="Moving a ticket into this stage notifies the customer "
+        "with the status link (see the status page's notification settings).",
+    )
+
+    @api.depends("customer_label", "name")
+    @api.depends_context("lang")
+    def _compute_customer_status_label(self):
+        for stage in self:
+            stage.customer_status_label = stage.customer_label or stage.name
+
+    @api.depends("closed")
+    def _compute_main_status(self):
+        # Only new stages follow "closed": an existing stage keeps the status
+        # its admin chose when "closed" is toggled later.
+        for stage in self:
+            if not stage._origin.id or not stage.main_status:
+                stage.main_status = "resolved" if stage.closed else "in_progress"

@@ -1,0 +1,101 @@
+# Shared set-up of the demo and test commands: sourced, not run.
+# Odoo 18 is a prerequisite; everything else is installed here.
+# shellcheck shell=bash
+
+REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+MODULE=helpdesk_mgmt_status_page
+ODOO_PYTHON=${ODOO_PYTHON:-/opt/odoo18/venv/bin/python}
+WORK_DIR=${HSP_WORK_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/$MODULE}
+ADDONS_DIR=$WORK_DIR/addons
+
+log() { printf '[%s] %s\n' "$MODULE" "$*" >&2; }
+
+as_root() {
+    if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+require_odoo() {
+    local version
+    if [ ! -x "$ODOO_PYTHON" ] ||
+        ! version=$("$ODOO_PYTHON" -c 'import odoo.release as r; print(r.serie)' 2>/dev/null) ||
+        [ "$version" != "18.0" ]; then
+        cat >&2 <<MSG
+
+Odoo 18 was not found: '$ODOO_PYTHON' cannot import Odoo 18.0.
+This module needs an Odoo 18.0 Community installation. Install Odoo 18 (source
+or package) in a Python virtual environment, for instance with its virtualenv at
+/opt/odoo18/venv, then run this command again, or point ODOO_PYTHON at the Python
+of your Odoo 18 environment, e.g. ODOO_PYTHON=/path/to/venv/bin/python.
+Everything else (PostgreSQL, Chromium, Python packages, database) is set up by
+this command.
+
+MSG
+        exit 1
+    fi
+}
+
+apt_install() {
+    log "installing $* from Debian"
+    export DEBIAN_FRONTEND=noninteractive
+    if ! as_root apt-get install -y -q "$@" >/dev/null 2>&1; then
+        as_root apt-get update -q >/dev/null 2>&1 || true
+        as_root apt-get install -y -q "$@" >/dev/null
+    fi
+}
+
+ensure_postgres() {
+    if ! command -v pg_lsclusters >/dev/null 2>&1; then
+        apt_install postgresql
+    fi
+    if ! pg_isready -q 2>/dev/null; then
+        if [ -z "$(pg_lsclusters -h 2>/dev/null)" ]; then
+            local version
+            version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
+            as_root pg_createcluster "$version" main >/dev/null
+        fi
+        log "starting PostgreSQL"
+        pg_lsclusters -h | while read -r version name _; do
+            as_root pg_ctlcluster "$version" "$name" start 2>/dev/null || true
+        done
+        for _ in $(seq 30); do pg_isready -q && break; sleep 1; done
+    fi
+    local me
+    me=$(id -un)
+    if ! psql -d postgres -Atc 'select 1' >/dev/null 2>&1; then
+        log "creating PostgreSQL role $me"
+        as_root su postgres -c "createuser --superuser '$me'" 2>/dev/null || true
+    fi
+}
+
+ensure_chromium() {
+    command -v chromium >/dev/null 2>&1 || apt_install chromium
+}
+
+ensure_python_deps() {
+    if ! "$ODOO_PYTHON" -m pip install -q --disable-pip-version-check \
+        -r "$REPO_DIR/requirements.txt" -r "$REPO_DIR/test-requirements.txt" \
+        >"$WORK_DIR/pip.log" 2>&1; then
+        cat "$WORK_DIR/pip.log" >&2
+        log "could not install the Python packages above into $ODOO_PYTHON"
+        exit 1
+    fi
+}
+
+prepare_addons_dir() {
+    # Odoo finds a module by its directory name; the clone may have any name.
+    mkdir -p "$ADDONS_DIR"
+    ln -sfn "$REPO_DIR" "$ADDONS_DIR/$MODULE"
+    ODOO_ADDONS_PATH="$("$ODOO_PYTHON" -c 'import odoo.addons as a; print(",".join(a.__path__))'),$ADDONS_DIR"
+}
+
+odoo_cmd() {
+    "$ODOO_PYTHON" -m odoo --addons-path="$ODOO_ADDONS_PATH" "$@"
+}
+
+setup_environment() {
+    require_odoo
+    mkdir -p "$WORK_DIR"
+    ensure_postgres
+    ensure_python_deps
+    prepare_addons_dir
+}

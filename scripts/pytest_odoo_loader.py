@@ -1,0 +1,36 @@
+"""pytest plugin: select and prepare Odoo test cases as Odoo's own runner does.
+
+- Odoo's loader (``odoo.tests.loader.get_module_test_cases``) runs only the
+  test classes defined in a test module, not those it imports (helpdesk_mgmt's
+  test_js imports web's whole ``WebSuite``), and only the test methods a class
+  defines itself, unless it sets ``allow_inherited_tests_method``.
+- Odoo's tag selector gives every test case ``_test_params``, which the web
+  JS suites read.
+"""
+
+import inspect
+
+
+def _is_odoo_test(item, cls, module):
+    if cls.__module__ != module.__name__:
+        return False
+    method_name = getattr(item, "originalname", None) or item.name
+    return method_name in vars(cls) or getattr(
+        cls, "allow_inherited_tests_method", False
+    )
+
+
+def pytest_collection_modifyitems(session, config, items):
+    selected, deselected = [], []
+    for item in items:
+        cls = getattr(item, "cls", None)
+        module = getattr(item, "module", None)
+        if cls is not None and module is not None and not _is_odoo_test(item, cls, module):
+            deselected.append(item)
+            continue
+        if inspect.isclass(cls) and not hasattr(cls, "_test_params"):
+            cls._test_params = []
+        selected.append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
