@@ -22,12 +22,18 @@ fi
 
 HELPDESK_TESTS=$("$ODOO_PYTHON" -c \
     'import odoo.addons.helpdesk_mgmt as m, os; print(os.path.join(m.__path__[0], "tests"))')
+# Arguments replace the default test paths (e.g. one file while developing).
+if [ $# -gt 0 ]; then
+    targets=("$@")
+else
+    targets=("$ADDONS_DIR/$MODULE/tests" "$HELPDESK_TESTS")
+fi
 cd "$WORK_DIR"
 status=0
 PYTHONPATH="$REPO_DIR/scripts${PYTHONPATH:+:$PYTHONPATH}" \
 "$ODOO_PYTHON" -m pytest -p no:cacheprovider -p pytest_odoo_loader -q \
     --odoo-database="$DB" --odoo-addons-path="$ODOO_ADDONS_PATH" --odoo-http \
     --odoo-log-level="${HSP_ODOO_LOG_LEVEL:-warn}" \
-    "$ADDONS_DIR/$MODULE/tests" "$HELPDESK_TESTS" "$@" || status=$?
+    "${targets[@]}" || status=$?
 dropdb --if-exists "$DB" || true
 exit "$status"
