@@ -383,19 +383,32 @@ class HelpdeskStatusPage(models.Model):
         :param str token: a ticket's ``status_token``
         """
         self.ensure_one()
+        return self._get_public_url_builder()(lang, token)
+
+    def _get_public_url_builder(self):
+        """A function ``(lang, token) -> url`` for this page.
+
+        The website and base URL are looked up once, so that building the
+        links of many tickets costs no query per ticket.
+        """
+        self.ensure_one()
         website = self._get_website()
         base = (website.get_base_url() if website else self.get_base_url()).rstrip(
             "/"
         )
-        prefix = ""
-        if lang and website and lang != website.default_lang_id.code:
-            url_code = self.env["res.lang"]._get_data(code=lang).url_code
-            if url_code:
-                prefix = f"/{url_code}"
-        path = f"{prefix}/status/{self.slug}"
-        if token:
-            path += f"/{token}"
-        return base + path
+        default_lang = website.default_lang_id.code if website else None
+        Lang = self.env["res.lang"]
+        slug = self.slug
+
+        def build(lang=None, token=None):
+            prefix = ""
+            if lang and website and lang != default_lang:
+                url_code = Lang._get_data(code=lang).url_code
+                prefix = f"/{url_code}" if url_code else ""
+            path = f"{prefix}/status/{slug}"
+            return base + (f"{path}/{token}" if token else path)
+
+        return build
 
     def _get_main_status_labels(self):
         """Timeline labels, the page's own wording first."""

@@ -84,14 +84,17 @@ class HelpdeskTicket(models.Model):
 
     @api.depends("status_token", "status_page_id", "partner_id.lang")
     def _compute_status_page_url(self):
+        builders = {}
         for ticket in self:
             page = ticket.status_page_id
-            if page and ticket.status_token:
-                ticket.status_page_url = page._get_public_url(
-                    lang=ticket.partner_id.lang, token=ticket.status_token
-                )
-            else:
+            if not (page and ticket.status_token):
                 ticket.status_page_url = False
+                continue
+            if page not in builders:
+                builders[page] = page._get_public_url_builder()
+            ticket.status_page_url = builders[page](
+                ticket.partner_id.lang, ticket.status_token
+            )
 
     # ------------------------------------------------------------
     # CRUD
