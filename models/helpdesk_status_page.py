@@ -68,9 +68,7 @@ class HelpdeskStatusPage(models.Model):
         "'one-time code' also proves access to the mailbox or phone.",
     )
     code_length = fields.Integer(default=4, help="Digits of a one-time code (4-8).")
-    code_lifetime = fields.Integer(
-        string="Code lifetime (minutes)", default=10
-    )
+    code_lifetime = fields.Integer(string="Code lifetime (minutes)", default=10)
     resend_delay = fields.Integer(string="Resend delay (seconds)", default=30)
     max_attempts = fields.Integer(
         string="Attempts per code", default=5, help="Wrong entries before a code dies."
@@ -82,9 +80,7 @@ class HelpdeskStatusPage(models.Model):
         "before verification pauses. 10 keeps the chance of guessing a "
         "4-digit code at 0.1% per ticket per day.",
     )
-    max_codes_per_hour = fields.Integer(
-        string="Codes per ticket per hour", default=5
-    )
+    max_codes_per_hour = fields.Integer(string="Codes per ticket per hour", default=5)
     max_requests_per_ip_hour = fields.Integer(
         string="Verification requests per IP per hour", default=30
     )
@@ -393,9 +389,7 @@ class HelpdeskStatusPage(models.Model):
         """
         self.ensure_one()
         website = self._get_website()
-        base = (website.get_base_url() if website else self.get_base_url()).rstrip(
-            "/"
-        )
+        base = (website.get_base_url() if website else self.get_base_url()).rstrip("/")
         default_lang = website.default_lang_id.code if website else None
         Lang = self.env["res.lang"]
         slug = self.slug
@@ -418,8 +412,7 @@ class HelpdeskStatusPage(models.Model):
             stage_model._fields["main_status"]._description_selection(self.env)
         )
         return {
-            status: self[f"label_{status}"] or defaults[status]
-            for status in defaults
+            status: self[f"label_{status}"] or defaults[status] for status in defaults
         }
 
     def _get_safe_css(self):

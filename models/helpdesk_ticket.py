@@ -112,7 +112,9 @@ class HelpdeskTicket(models.Model):
         # The stage also moves without "stage_id" in vals, when a team
         # change recomputes it.
         watch_stage = "stage_id" in vals or "team_id" in vals
-        old_stages = {ticket.id: ticket.stage_id for ticket in self} if watch_stage else {}
+        old_stages = (
+            {ticket.id: ticket.stage_id for ticket in self} if watch_stage else {}
+        )
         res = super().write(vals)
         if watch_stage:
             moved = self.filtered(lambda t: t.stage_id != old_stages[t.id])
@@ -207,7 +209,10 @@ class HelpdeskTicket(models.Model):
                 UPDATE helpdesk_ticket t SET status_token = v.token
                 FROM (VALUES %s) AS v(id, token) WHERE t.id = v.id
                 """,
-                [(ticket_id, self._generate_status_token()) for ticket_id in missing_token],
+                [
+                    (ticket_id, self._generate_status_token())
+                    for ticket_id in missing_token
+                ],
                 page_size=1000,
             )
         cr.execute(

@@ -25,7 +25,11 @@ def pytest_collection_modifyitems(session, config, items):
     for item in items:
         cls = getattr(item, "cls", None)
         module = getattr(item, "module", None)
-        if cls is not None and module is not None and not _is_odoo_test(item, cls, module):
+        if (
+            cls is not None
+            and module is not None
+            and not _is_odoo_test(item, cls, module)
+        ):
             deselected.append(item)
             continue
         if inspect.isclass(cls) and not hasattr(cls, "_test_params"):

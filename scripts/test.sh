@@ -9,6 +9,16 @@ source "$(dirname "$0")/common.sh"
 setup_environment
 ensure_chromium
 
+# OCA's quality gates (ruff, pylint-odoo, OCA module and .po checks).
+if [ "${HSP_SKIP_LINT:-0}" != 1 ]; then
+    log "running pre-commit on the whole tree"
+    if ! (cd "$REPO_DIR" && PRE_COMMIT_HOME=$WORK_DIR/pre-commit \
+        "$ODOO_PYTHON" -m pre_commit run --all-files --show-diff-on-failure >&2); then
+        log "pre-commit failed: fix the findings above (or run it to apply its fixes)"
+        exit 1
+    fi
+fi
+
 DB=${HSP_TEST_DB:-${MODULE}_test}
 LOG=$WORK_DIR/install-$DB.log
 log "creating the test database $DB (module and demo data)"

@@ -16,14 +16,16 @@ class TestAccess(StatusPageCommon):
         cls.manager = new_test_user(
             cls.env, login="hsp_manager", groups="helpdesk_mgmt.group_helpdesk_manager"
         )
-        cls.portal = new_test_user(cls.env, login="hsp_portal", groups="base.group_portal")
+        cls.portal = new_test_user(
+            cls.env, login="hsp_portal", groups="base.group_portal"
+        )
         cls.public = cls.env.ref("base.public_user")
         cls.line = cls.env["helpdesk.status.page.field"].create(
             {
                 "page_id": cls.page.id,
-                "field_id": cls.env["ir.model.fields"]._get(
-                    "helpdesk.ticket", "priority"
-                ).id,
+                "field_id": cls.env["ir.model.fields"]
+                ._get("helpdesk.ticket", "priority")
+                .id,
             }
         )
 
@@ -41,8 +43,10 @@ class TestAccess(StatusPageCommon):
             self.line.with_user(self.agent).unlink()
 
     def test_manager_configures_pages(self):
-        page = self.env["helpdesk.status.page"].with_user(self.manager).create(
-            {"name": "Managed", "slug": "managed"}
+        page = (
+            self.env["helpdesk.status.page"]
+            .with_user(self.manager)
+            .create({"name": "Managed", "slug": "managed"})
         )
         page.write({"verification_method": "match"})
         self.assertEqual(page.verification_method, "match")

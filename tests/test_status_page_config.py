@@ -12,7 +12,14 @@ class TestStatusPageConfig(StatusPageCommon):
             self.page.write(values)
 
     def test_slug_format(self):
-        for slug in ("Support Team", "support_team", "-support", "support-", "a--b", "é"):
+        for slug in (
+            "Support Team",
+            "support_team",
+            "-support",
+            "support-",
+            "a--b",
+            "é",
+        ):
             self._assert_invalid({"slug": slug}, "lowercase letters, digits")
         self._assert_invalid({"slug": "a" * 65}, "64 characters")
         self.page.slug = "  Help-Desk-2 "
@@ -23,12 +30,18 @@ class TestStatusPageConfig(StatusPageCommon):
         site_a = self.env["website"].create({"name": "A"})
         site_b = self.env["website"].create({"name": "B"})
         self.page.website_id = site_a
-        Page.create({"name": "Same slug elsewhere", "slug": "test-support",
-                     "website_id": site_b.id})
+        Page.create(
+            {
+                "name": "Same slug elsewhere",
+                "slug": "test-support",
+                "website_id": site_b.id,
+            }
+        )
         with self.assertRaisesRegex(ValidationError, "already used"):
             with self.cr.savepoint():
-                Page.create({"name": "Clash", "slug": "test-support",
-                             "website_id": site_a.id})
+                Page.create(
+                    {"name": "Clash", "slug": "test-support", "website_id": site_a.id}
+                )
         # A page without website answers on every website.
         with self.assertRaisesRegex(ValidationError, "already used"):
             with self.cr.savepoint():
@@ -37,8 +50,9 @@ class TestStatusPageConfig(StatusPageCommon):
         self.page.active = False
         with self.assertRaisesRegex(ValidationError, "already used"):
             with self.cr.savepoint():
-                Page.create({"name": "Clash", "slug": "test-support",
-                             "website_id": site_a.id})
+                Page.create(
+                    {"name": "Clash", "slug": "test-support", "website_id": site_a.id}
+                )
 
     def test_one_default_page_per_company(self):
         Page = self.env["helpdesk.status.page"]
@@ -49,16 +63,25 @@ class TestStatusPageConfig(StatusPageCommon):
                 Page.create({"name": "Second", "slug": "second", "is_default": True})
         other_company = self.env["res.company"].create({"name": "Other Co"})
         other = Page.create(
-            {"name": "Other", "slug": "other", "is_default": True,
-             "company_id": other_company.id}
+            {
+                "name": "Other",
+                "slug": "other",
+                "is_default": True,
+                "company_id": other_company.id,
+            }
         )
         self.assertTrue(other.is_default)
 
     def test_number_ranges(self):
         for field, bad in (
-            ("code_length", 3), ("code_length", 9), ("code_lifetime", 0),
-            ("resend_delay", -1), ("max_attempts", 0), ("notify_delay", -5),
-            ("link_validity_after_close", -1), ("grant_lifetime", 0),
+            ("code_length", 3),
+            ("code_length", 9),
+            ("code_lifetime", 0),
+            ("resend_delay", -1),
+            ("max_attempts", 0),
+            ("notify_delay", -5),
+            ("link_validity_after_close", -1),
+            ("grant_lifetime", 0),
         ):
             self._assert_invalid({field: bad}, "must be between")
         self.page.write({"code_length": 8, "code_lifetime": 60, "resend_delay": 0})
@@ -77,18 +100,31 @@ class TestStatusPageConfig(StatusPageCommon):
         self.page.font = "'Inter', \"Noto Sans Arabic\", sans-serif"
 
     def test_favicon_url(self):
-        for url in ("http://x.example/f.ico", "javascript:alert(1)", "//evil/x.ico",
-                    "data:image/png;base64,AA", "/a b.ico", "https://x/\"onload="):
+        for url in (
+            "http://x.example/f.ico",
+            "javascript:alert(1)",
+            "//evil/x.ico",
+            "data:image/png;base64,AA",
+            "/a b.ico",
+            'https://x/"onload=',
+        ):
             self._assert_invalid({"favicon_url": url}, "favicon")
         self.page.favicon_url = "/web/image/website/1/favicon"
         self.page.favicon_url = "https://cdn.example.com/f.ico"
 
     def test_contact_url(self):
-        for url in ("javascript:alert(1)", "http://example.com", "ftp://x",
-                    "mailto:a@b.c\" onclick=\"x"):
+        for url in (
+            "javascript:alert(1)",
+            "http://example.com",
+            "ftp://x",
+            'mailto:a@b.c" onclick="x',
+        ):
             self._assert_invalid({"contact_url": url}, "mailto:, tel: or https://")
-        for url in ("mailto:help@example.com", "tel:+966501234567",
-                    "https://example.com/contact"):
+        for url in (
+            "mailto:help@example.com",
+            "tel:+966501234567",
+            "https://example.com/contact",
+        ):
             self.page.contact_url = url
 
     def test_default_contact_url_from_company(self):
@@ -103,8 +139,9 @@ class TestStatusPageConfig(StatusPageCommon):
         self.assertNotIn("<", css)
         self.assertIn("\\3c /style>", css)
         self.assertIn(".x > .y", css, "child combinators survive")
-        self.assertLess(css.index("color: red"), css.index("color: blue"),
-                        "extra CSS comes last")
+        self.assertLess(
+            css.index("color: red"), css.index("color: blue"), "extra CSS comes last"
+        )
 
     def test_header_is_sanitized(self):
         self.page.header = '<p onclick="x()">Hi</p><script>alert(1)</script>'
@@ -128,18 +165,36 @@ class TestStatusPageFields(StatusPageCommon):
         )
 
     def test_allowed_fields(self):
-        for name in ("priority", "category_id", "tag_ids", "create_date", "name",
-                     "closed", "description"):
+        for name in (
+            "priority",
+            "category_id",
+            "tag_ids",
+            "create_date",
+            "name",
+            "closed",
+            "description",
+        ):
             line = self._add(name, label="Shown")
             self.assertEqual(line._get_label(), "Shown")
         self.assertEqual(self._add("priority")._get_label(), "Priority")
         self.assertEqual(self.page.field_count, 8)
 
     def test_denied_fields(self):
-        for name in ("notes", "status_token", "access_token", "access_url",
-                     "message_ids", "message_follower_ids", "activity_ids",
-                     "website_message_ids", "attachment_ids", "duplicate_ids",
-                     "user_ids", "status_log_ids", "status_page_url"):
+        for name in (
+            "notes",
+            "status_token",
+            "access_token",
+            "access_url",
+            "message_ids",
+            "message_follower_ids",
+            "activity_ids",
+            "website_message_ids",
+            "attachment_ids",
+            "duplicate_ids",
+            "user_ids",
+            "status_log_ids",
+            "status_page_url",
+        ):
             with self.assertRaisesRegex(ValidationError, "cannot be shown"):
                 with self.cr.savepoint():
                     self._add(name)

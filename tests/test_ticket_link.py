@@ -46,7 +46,9 @@ class TestTicketLink(StatusPageCommon):
 
     def test_page_url_and_ticket_url_per_language(self):
         token = self.ticket.sudo().status_token
-        self.assertEqual(self.page.url, "https://support.example.com/status/test-support")
+        self.assertEqual(
+            self.page.url, "https://support.example.com/status/test-support"
+        )
         self.assertEqual(
             self.ticket.status_page_url,
             f"https://support.example.com/status/test-support/{token}",
