@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds the module as an OCA-style wheel (odoo_addon_helpdesk_mgmt_status_page)
+# into dist/, and checks that it installs the addon where Odoo finds it.
+set -euo pipefail
+# shellcheck source=scripts/common.sh
+source "$(dirname "$0")/common.sh"
+
+require_odoo
+rm -rf "$REPO_DIR/dist"
+# whool names the wheel after the addon's directory: build from a copy of the
+# committed tree in a directory that bears the module's name, whatever the
+# clone's directory is called.
+build_dir=$(mktemp -d)
+trap 'rm -rf "$build_dir"' EXIT
+mkdir "$build_dir/$MODULE"
+git -C "$REPO_DIR" archive HEAD | tar -x -C "$build_dir/$MODULE"
+"$ODOO_PYTHON" -m pip wheel --quiet --no-deps --wheel-dir "$REPO_DIR/dist" \
+    "$build_dir/$MODULE"
+wheel=$(ls "$REPO_DIR"/dist/odoo_addon_helpdesk_mgmt_status_page-*.whl)
+target=$(mktemp -d)
+"$ODOO_PYTHON" -m pip install --quiet --no-deps --target "$target" "$wheel"
+test -f "$target/odoo/addons/$MODULE/__manifest__.py"
+rm -rf "$target"
+log "built $wheel"
