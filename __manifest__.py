@@ -10,6 +10,8 @@
     "author": "helpdesk_mgmt_status_page contributors, "
     "Odoo Community Association (OCA)",
     "website": "https://github.com/OCA/helpdesk",
+    "maintainers": [],
+    "development_status": "Beta",
     "depends": ["helpdesk_mgmt", "website", "sms", "phone_validation"],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
