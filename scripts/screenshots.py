@@ -25,7 +25,9 @@ def login(page, base_url):
 def shoot_configuration(browser, base_url, out_dir):
     page = browser.new_page(viewport=DESKTOP)
     login(page, base_url)
-    page.goto(f"{base_url}/odoo/action-helpdesk_mgmt_status_page.helpdesk_status_page_action")
+    page.goto(
+        f"{base_url}/odoo/action-helpdesk_mgmt_status_page.helpdesk_status_page_action"
+    )
     page.click("td.o_data_cell >> text=support")
     page.wait_for_selector(".o_form_view .o_notebook")
     page.wait_for_timeout(500)
