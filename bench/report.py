@@ -1,0 +1,157 @@
+"""Prints the benchmark table from the JSON lines the measurements wrote.
+
+Usage: python bench/report.py OUT_DIR
+"""
+
+import json
+import sys
+from pathlib import Path
+
+QUERY_BUDGET = 20
+
+
+def read(out, name):
+    path = out / name
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def row(rows, measurement, figure, reference, ratio, budget, ok):
+    rows.append(
+        (measurement, figure, reference, ratio, budget, "PASS" if ok else "FAIL")
+    )
+
+
+def bulk_rows(rows, out):
+    bulk = {(r["mode"], r["size"]): r for r in read(out, "bulk.jsonl")}
+    sizes = sorted({size for _mode, size in bulk})
+    small, large = sizes[0], sizes[-1]
+    ours, ref = bulk[("status_page", large)], bulk[("reference", large)]
+    ratio = ours["seconds"] / ref["seconds"]
+    row(
+        rows,
+        f"bulk move {large} tickets (s)",
+        f"{ours['seconds']:.2f}",
+        f"{ref['seconds']:.2f} helpdesk_mgmt",
+        f"{ratio:.2f}x",
+        "<= 1.3x",
+        ratio <= 1.3,
+    )
+    few, many = bulk[("status_page", small)], bulk[("status_page", large)]
+    ref_few, ref_many = bulk[("reference", small)], bulk[("reference", large)]
+    row(
+        rows,
+        f"bulk move queries {small} -> {large}",
+        f"{few['queries']:.0f} -> {many['queries']:.0f}",
+        f"{ref_few['queries']:.0f} -> {ref_many['queries']:.0f} helpdesk_mgmt",
+        "-",
+        "constant per batch",
+        many["queries"] - few["queries"] <= ref_many["queries"] - ref_few["queries"],
+    )
+    row(
+        rows,
+        f"peak RSS, bulk move {large}",
+        f"{ours['max_rss_mb']} MB",
+        f"{ref['max_rss_mb']} MB helpdesk_mgmt",
+        f"{ours['max_rss_mb'] / ref['max_rss_mb']:.2f}x",
+        "(reported)",
+        True,
+    )
+
+
+def http_rows(rows, out):
+    http = read(out, "http.jsonl")
+    login = next(r for r in http if r["name"] == "/web/login")
+    portal = next(r for r in http if r["name"].startswith("/my/ticket"))
+    views = [r for r in http if r["name"] == "ticket view"]
+    for view in views:
+        history, attachments, fields = view["size"]
+        row(
+            rows,
+            f"ticket view queries (hist {history}, att {attachments}, fields {fields})",
+            f"{view['queries_max']}",
+            f"{login['queries']:.0f} /web/login, {portal['queries']:.0f} /my/ticket",
+            "-",
+            f"<= {QUERY_BUDGET}, constant",
+            view["queries_max"] <= QUERY_BUDGET
+            and view["queries_max"] == views[0]["queries_max"],
+        )
+    slowest = max(views, key=lambda v: v["server_ms"])
+    ratio = slowest["server_ms"] / login["server_ms"]
+    row(
+        rows,
+        "ticket view server time (ms, largest)",
+        f"{slowest['server_ms']:.1f}",
+        f"{login['server_ms']:.1f} /web/login; {portal['server_ms']:.1f} /my/ticket",
+        f"{ratio:.2f}x",
+        "<= 1.2x /web/login",
+        ratio <= 1.2,
+    )
+    for verify in (r for r in http if r["name"].startswith("verification")):
+        row(
+            rows,
+            verify["name"] + " queries",
+            f"{verify['queries_max']}",
+            "-",
+            "-",
+            f"<= {QUERY_BUDGET}",
+            verify["queries_max"] <= QUERY_BUDGET,
+        )
+
+
+def explain_rows(rows, out):
+    for plan in read(out, "explain.jsonl"):
+        first = plan["plan"].splitlines()[0].strip()
+        row(
+            rows,
+            f"lookup by {plan['lookup']}, 100k tickets",
+            first[:48],
+            "-",
+            "-",
+            "index scan",
+            plan["index"] and plan["found"],
+        )
+
+
+def wrk_rows(rows, out):
+    wrk = {r["name"]: r["rps"] for r in read(out, "wrk.jsonl")}
+    ours, login = wrk["wrk ticket view"], wrk["wrk /web/login"]
+    row(
+        rows,
+        "throughput, --workers=2 (req/s)",
+        f"{ours:.0f}",
+        f"{login:.0f} /web/login",
+        f"{ours / login:.2f}x",
+        ">= 0.8x",
+        ours / login >= 0.8,
+    )
+
+
+def main():
+    out = Path(sys.argv[1])
+    rows = []
+    for part in (bulk_rows, explain_rows, http_rows, wrk_rows):
+        try:
+            part(rows, out)
+        except (OSError, KeyError, StopIteration, ValueError, ZeroDivisionError) as e:
+            row(
+                rows,
+                part.__name__.replace("_rows", ""),
+                "not measured",
+                repr(e)[:40],
+                "-",
+                "-",
+                False,
+            )
+    header = ("measurement", "figure", "reference", "ratio", "budget", "result")
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(6)]
+    for line in [header, tuple("-" * w for w in widths)] + rows:
+        print(
+            " | ".join(str(cell).ljust(w) for cell, w in zip(line, widths, strict=True))
+        )
+    failed = sum(r[-1] == "FAIL" for r in rows)
+    print(f"\n{len(rows) - failed} PASS, {failed} FAIL")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

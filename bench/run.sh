@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Benchmark of SPEC §9: each figure beside its reference from the same run,
+# as ratios against Odoo's own pages and helpdesk_mgmt alone.
+# Not part of the test suite. Everything runs on loopback and stops by itself.
+set -euo pipefail
+# shellcheck source=scripts/common.sh
+source "$(dirname "$0")/../scripts/common.sh"
+
+setup_environment
+command -v wrk >/dev/null 2>&1 || apt_install wrk
+
+BENCH=$REPO_DIR/bench
+DB=hsp_bench
+REF_DB=hsp_bench_ref
+PORT=${HSP_BENCH_PORT:-8079}
+SIZE=${HSP_BENCH_SIZE:-1000}
+SMALL=$((SIZE / 10))
+REPEAT=${HSP_BENCH_REPEAT:-3}
+OUT=$WORK_DIR/bench
+mkdir -p "$OUT"
+SERVER_PID=
+
+stop_server() {
+    if [ -n "$SERVER_PID" ]; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+        SERVER_PID=
+    fi
+}
+trap stop_server EXIT
+
+create_db() {
+    log "creating $1 with $2"
+    dropdb --if-exists "$1"
+    odoo_cmd -d "$1" -i "$2" --stop-after-init --no-http --log-level=warn \
+        >"$OUT/$1.log" 2>&1
+}
+
+start_server() {
+    stop_server
+    : >"$OUT/server.log"
+    "$ODOO_PYTHON" -m odoo --addons-path="$ODOO_ADDONS_PATH" -d "$DB" \
+        --db-filter="^$DB\$" --http-interface=127.0.0.1 --http-port="$PORT" \
+        --log-handler=werkzeug:INFO --logfile="$OUT/server.log" "$@" &
+    SERVER_PID=$!
+    for _ in $(seq 60); do
+        curl -fs -o /dev/null "http://127.0.0.1:$PORT/web/login" && return
+        sleep 1
+    done
+    log "the server did not start, see $OUT/server.log"
+    exit 1
+}
+
+bulk() { "$ODOO_PYTHON" "$BENCH/bulk_move.py" "$1" "$2" "$REPEAT" "$3" \
+    --addons-path="$ODOO_ADDONS_PATH"; }
+
+create_db "$DB" "$MODULE"
+create_db "$REF_DB" helpdesk_mgmt
+
+log "bulk stage moves ($SMALL and $SIZE tickets, $REPEAT runs each)"
+{
+    bulk "$DB" "$SMALL" status_page
+    bulk "$DB" "$SIZE" status_page
+    bulk "$REF_DB" "$SMALL" reference
+    bulk "$REF_DB" "$SIZE" reference
+} >"$OUT/bulk.jsonl"
+
+log "lookup plans on 100,000 tickets"
+"$ODOO_PYTHON" "$BENCH/explain.py" "$DB" --addons-path="$ODOO_ADDONS_PATH" \
+    >"$OUT/explain.jsonl"
+
+log "ticket view and reference pages (one worker)"
+start_server --workers=0
+"$ODOO_PYTHON" "$BENCH/http_bench.py" "http://127.0.0.1:$PORT" "$OUT/server.log" \
+    "$DB" 30 >"$OUT/http.jsonl"
+stop_server
+
+log "throughput, --workers=2, wrk 10 s per page"
+start_server --workers=2 --max-cron-threads=0
+"$ODOO_PYTHON" "$BENCH/http_bench.py" "http://127.0.0.1:$PORT" "$OUT/server.log" \
+    "$DB" 0 --wrk >"$OUT/wrk.jsonl"
+stop_server
+
+"$ODOO_PYTHON" "$BENCH/report.py" "$OUT"
