@@ -1,11 +1,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
 import secrets
+from datetime import timedelta
 
 from psycopg2.extras import execute_values
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 
 from .helpdesk_ticket_stage import MAIN_STATUSES
+
+_logger = logging.getLogger(__name__)
 
 
 class HelpdeskTicket(models.Model):
@@ -50,6 +54,20 @@ class HelpdeskTicket(models.Model):
     main_status = fields.Selection(related="stage_id.main_status")
     status_log_ids = fields.One2many(
         "helpdesk.ticket.status.log", "ticket_id", string="Status history"
+    )
+    status_notify_due = fields.Datetime(
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="When the pending status notification goes out, unless the "
+        "ticket moves back to the status the customer already knows.",
+    )
+    status_notified_stage_id = fields.Many2one(
+        "helpdesk.ticket.stage",
+        copy=False,
+        readonly=True,
+        ondelete="set null",
+        help="Stage the customer was last told about.",
     )
 
     _sql_constraints = [
@@ -106,6 +124,9 @@ class HelpdeskTicket(models.Model):
             vals["status_token"] = self._generate_status_token()
         tickets = super().create(vals_list)
         self.env["helpdesk.ticket.status.log"]._log_tickets(tickets)
+        tickets.filtered(
+            lambda t: t.status_page_id.notify_on_create
+        )._send_status_notifications("create")
         return tickets
 
     def write(self, vals):
@@ -120,11 +141,17 @@ class HelpdeskTicket(models.Model):
             moved = self.filtered(lambda t: t.stage_id != old_stages[t.id])
             if moved:
                 self.env["helpdesk.ticket.status.log"]._log_tickets(moved)
+                moved._schedule_status_notifications()
         return res
 
     # ------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------
+
+    def action_send_status_link(self):
+        """Send the customer their status link now, by the page's channels."""
+        self._send_status_notifications("status")
+        return True
 
     def action_regenerate_status_token(self):
         """Give the ticket a new status link; the old one stops working."""
@@ -142,6 +169,155 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------
+
+    def _schedule_status_notifications(self):
+        """Notify moves into customer-visible stages, after the page's delay.
+
+        A pending notification is replaced by the latest move, so several moves
+        within the delay send one message with the final status, and moving
+        back to the status the customer already knows sends nothing.
+        """
+        to_notify = self.filtered(
+            lambda t: t.status_page_id.notify_on_status_change
+            and t.stage_id.notify_customer
+        )
+        now = fields.Datetime.now()
+        immediate = to_notify.filtered(lambda t: not t.status_page_id.notify_delay)
+        immediate._send_status_notifications("status")
+        delayed = to_notify - immediate
+        for delay, tickets in delayed.grouped(
+            lambda t: t.status_page_id.notify_delay
+        ).items():
+            due = now + timedelta(seconds=delay)
+            tickets.sudo().write({"status_notify_due": due})
+            self.env.ref(
+                "helpdesk_mgmt_status_page.ir_cron_send_status_notifications"
+            )._trigger(at=due)
+
+    @api.model
+    def _cron_send_status_notifications(self):
+        due = self.with_context(active_test=False).search(
+            [("status_notify_due", "<=", fields.Datetime.now())]
+        )
+        due.sudo().write({"status_notify_due": False})
+        changed = due.filtered(
+            lambda t: t.stage_id.notify_customer
+            and t.stage_id != t.status_notified_stage_id
+        )
+        changed._send_status_notifications("status")
+
+    def _send_status_notifications(self, kind):
+        """Queue the page's e-mail and SMS for these tickets, in batches.
+
+        A failure is logged on the tickets and never undoes the caller's
+        change (stage move, creation).
+
+        :param str kind: ``create`` or ``status``
+        """
+        for page, tickets in self.grouped("status_page_id").items():
+            if not page:
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    tickets._send_status_notifications_for_page(page, kind)
+            except Exception as error:  # pylint: disable=broad-except
+                _logger.exception("Status notification failed for %s", tickets)
+                tickets._message_log_batch(
+                    {
+                        ticket.id: self.env._(
+                            "The status notification could not be sent: %(error)s",
+                            error=str(error),
+                        )
+                        for ticket in tickets
+                    }
+                )
+
+    def _send_status_notifications_for_page(self, page, kind):
+        if kind == "create":
+            mail_template, sms_template = (
+                page.mail_template_create_id,
+                page.sms_template_create_id,
+            )
+        else:
+            mail_template, sms_template = page.mail_template_id, page.sms_template_id
+        channel = page.notify_channel
+        wants_email = channel in ("auto", "email", "both") and mail_template
+        wants_sms = channel in ("auto", "sms", "both") and sms_template
+        by_email = self.filtered(lambda t: t.partner_email or t.partner_id.email)
+        by_sms = self.filtered("partner_phone")
+        notes = dict.fromkeys(self.ids, "")
+        if wants_email and by_email:
+            mail_template.send_mail_batch(
+                by_email.ids, email_layout_xmlid="mail.mail_notification_light"
+            )
+            for ticket in by_email:
+                notes[ticket.id] += self.env._(
+                    "Status link e-mailed to %(email)s.",
+                    email=ticket.partner_email or ticket.partner_id.email,
+                )
+        if wants_sms and by_sms:
+            by_sms._send_status_sms(sms_template)
+        if channel != "auto":
+            missing = (self - by_email if wants_email else self.browse()) | (
+                self - by_sms if wants_sms else self.browse()
+            )
+            for ticket in missing:
+                notes[ticket.id] += " " + self.env._(
+                    "No %(channel)s contact on the ticket: not sent that way.",
+                    channel=self.env._("e-mail")
+                    if ticket not in by_email
+                    else self.env._("phone"),
+                )
+        noted = self.browse([ticket_id for ticket_id, note in notes.items() if note])
+        noted._message_log_batch({ticket.id: notes[ticket.id] for ticket in noted})
+        for stage, tickets in self.grouped("stage_id").items():
+            tickets.sudo().write({"status_notified_stage_id": stage.id})
+
+    def _send_status_sms(self, template):
+        """One chatter SMS message and one queued ``sms.sms`` per ticket, in
+        bulk; a failed SMS shows on its message and can be resent from there."""
+        bodies = template._render_field("body", self.ids, compute_lang=True)
+        messages = self._message_log_batch(
+            {ticket.id: bodies[ticket.id] for ticket in self},
+            message_type="sms",
+        )
+        message_by_ticket = {message.res_id: message for message in messages}
+        sms = (
+            self.env["sms.sms"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "number": ticket._phone_format(
+                            number=ticket.partner_phone, force_format="E164"
+                        )
+                        or ticket.partner_phone,
+                        "body": bodies[ticket.id],
+                        "partner_id": ticket.partner_id.id,
+                        "mail_message_id": message_by_ticket[ticket.id].id,
+                        "state": "outgoing",
+                    }
+                    for ticket in self
+                ]
+            )
+        )
+        self.env["mail.notification"].sudo().create(
+            [
+                {
+                    "author_id": sms.mail_message_id.author_id.id,
+                    "mail_message_id": sms.mail_message_id.id,
+                    "res_partner_id": sms.partner_id.id,
+                    "sms_id_int": sms.id,
+                    "sms_tracker_ids": [Command.create({"sms_uuid": sms.uuid})],
+                    "sms_number": sms.number,
+                    "notification_type": "sms",
+                    "notification_status": "ready",
+                    "is_read": True,
+                }
+                for sms in sms
+            ]
+        )
+        self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger()
 
     @api.model
     def _generate_status_token(self):
