@@ -41,6 +41,11 @@ class HelpdeskTicket(models.Model):
         help="The customer's personal status link, in their language. "
         "In templates: {{ object.status_page_url }}.",
     )
+    status_page_lang = fields.Char(
+        compute="_compute_status_page_lang",
+        help="Language of the customer's page and messages: the contact's "
+        "language, else the website's default language.",
+    )
     status_page_last_view = fields.Datetime(
         string="Customer last saw the status",
         readonly=True,
@@ -100,7 +105,18 @@ class HelpdeskTicket(models.Model):
                 ticket.company_id.id, False
             )
 
-    @api.depends("status_token", "status_page_id", "partner_id.lang")
+    @api.depends("partner_id.lang", "status_page_id")
+    def _compute_status_page_lang(self):
+        websites = {}
+        for ticket in self:
+            page = ticket.status_page_id
+            if page and page not in websites:
+                websites[page] = page._get_website()
+            ticket.status_page_lang = ticket.partner_id.lang or (
+                websites[page].default_lang_id.code if page else False
+            )
+
+    @api.depends("status_token", "status_page_id", "status_page_lang")
     def _compute_status_page_url(self):
         builders = {}
         for ticket in self:
@@ -111,7 +127,7 @@ class HelpdeskTicket(models.Model):
             if page not in builders:
                 builders[page] = page._get_public_url_builder()
             ticket.status_page_url = builders[page](
-                ticket.partner_id.lang, ticket.status_token
+                ticket.status_page_lang, ticket.status_token
             )
 
     # ------------------------------------------------------------
