@@ -29,7 +29,17 @@
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_ticket_status_log_views.xml",
         "views/helpdesk_menus.xml",
+        "views/status_page_templates.xml",
     ],
+    "assets": {
+        "web.assets_frontend": [
+            "helpdesk_mgmt_status_page/static/src/js/status_page.esm.js",
+            "helpdesk_mgmt_status_page/static/src/scss/status_page.scss",
+        ],
+        "web.assets_tests": [
+            "helpdesk_mgmt_status_page/static/tests/tours/status_page_tour.js",
+        ],
+    },
     "demo": ["demo/helpdesk_status_page_demo.xml"],
     "post_init_hook": "post_init_hook",
     "installable": True,

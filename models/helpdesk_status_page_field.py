@@ -62,7 +62,8 @@ class HelpdeskStatusPageField(models.Model):
             ("ttype", "in", ALLOWED_FIELD_TYPES),
         ],
     )
-    field_name = fields.Char(related="field_id.name")
+    # Stored so that the public page reads its lines in one query.
+    field_name = fields.Char(related="field_id.name", store=True)
     property_name = fields.Char(
         help="Technical name of a ticket property defined on the team "
         "(only with the 'Properties' field).",
@@ -100,16 +101,22 @@ class HelpdeskStatusPageField(models.Model):
     @api.model
     def _is_field_allowed(self, field):
         """Whether an ``ir.model.fields`` record may be shown to customers."""
-        name = field.name
-        if field.ttype not in ALLOWED_FIELD_TYPES or field.groups:
+        return not field.groups and self._is_ticket_field_allowed(field.name)
+
+    @api.model
+    def _is_ticket_field_allowed(self, name):
+        """Whether the ticket field ``name`` may be shown to customers, from
+        the field's definition in memory (no query, checked at every render)."""
+        model_field = self.env["helpdesk.ticket"]._fields.get(name)
+        if not model_field or model_field.groups:
+            return False
+        if model_field.type not in ALLOWED_FIELD_TYPES:
             return False
         if name in DENIED_FIELD_NAMES or name.startswith(DENIED_FIELD_PREFIXES):
             return False
-        if name.endswith(DENIED_FIELD_SUFFIXES):
-            return False
-        model_field = self.env["helpdesk.ticket"]._fields.get(name)
-        return bool(model_field) and not model_field.groups
+        return not name.endswith(DENIED_FIELD_SUFFIXES)
 
     def _get_label(self):
         self.ensure_one()
-        return self.label or self.field_id.field_description
+        model_field = self.env["helpdesk.ticket"]._fields[self.field_name]
+        return self.label or model_field._description_string(self.env)

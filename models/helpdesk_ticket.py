@@ -3,9 +3,17 @@ import logging
 import secrets
 from datetime import timedelta
 
+from markupsafe import Markup
 from psycopg2.extras import execute_values
 
 from odoo import Command, api, fields, models
+from odoo.tools import (
+    format_date,
+    format_datetime,
+    formatLang,
+    html_sanitize,
+    is_html_empty,
+)
 
 from .helpdesk_ticket_stage import MAIN_STATUSES
 
@@ -212,6 +220,11 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def _cron_send_status_notifications(self):
+        """Send the status notifications whose delay is over.
+
+        Nothing goes out when the ticket is back in the status the customer
+        was last told about, or now sits in a stage that does not notify.
+        """
         due = self.with_context(active_test=False).search(
             [("status_notify_due", "<=", fields.Datetime.now())]
         )
@@ -249,6 +262,14 @@ class HelpdeskTicket(models.Model):
                 )
 
     def _send_status_notifications_for_page(self, page, kind):
+        """Queue one page's messages for these tickets, by its channel.
+
+        Each template is rendered once for the whole batch; a channel the
+        ticket has no contact data for is skipped and noted on the chatter.
+
+        :param page: the tickets' ``helpdesk.status.page``
+        :param str kind: ``create`` or ``status``
+        """
         if kind == "create":
             mail_template, sms_template = (
                 page.mail_template_create_id,
@@ -261,31 +282,37 @@ class HelpdeskTicket(models.Model):
         wants_sms = channel in ("auto", "sms", "both") and sms_template
         by_email = self.filtered(lambda t: t.partner_email or t.partner_id.email)
         by_sms = self.filtered("partner_phone")
-        notes = dict.fromkeys(self.ids, "")
+        notes = {ticket.id: [] for ticket in self}
         if wants_email and by_email:
             mail_template.send_mail_batch(
                 by_email.ids, email_layout_xmlid="mail.mail_notification_light"
             )
             for ticket in by_email:
-                notes[ticket.id] += self.env._(
-                    "Status link e-mailed to %(email)s.",
-                    email=ticket.partner_email or ticket.partner_id.email,
+                notes[ticket.id].append(
+                    self.env._(
+                        "Status link e-mailed to %(email)s.",
+                        email=ticket.partner_email or ticket.partner_id.email,
+                    )
                 )
         if wants_sms and by_sms:
             by_sms._send_status_sms(sms_template)
-        if channel != "auto":
-            missing = (self - by_email if wants_email else self.browse()) | (
-                self - by_sms if wants_sms else self.browse()
-            )
-            for ticket in missing:
-                notes[ticket.id] += " " + self.env._(
-                    "No %(channel)s contact on the ticket: not sent that way.",
-                    channel=self.env._("e-mail")
-                    if ticket not in by_email
-                    else self.env._("phone"),
+        # "auto" means the channels the ticket has contact data for: a missing
+        # one is only worth a note when the ticket has none at all.
+        unreachable = self - by_email - by_sms if channel == "auto" else self
+        if wants_email:
+            for ticket in unreachable - by_email:
+                notes[ticket.id].append(
+                    self.env._("No e-mail address: the status e-mail was not sent.")
+                )
+        if wants_sms:
+            for ticket in unreachable - by_sms:
+                notes[ticket.id].append(
+                    self.env._("No phone number: the status SMS was not sent.")
                 )
         noted = self.browse([ticket_id for ticket_id, note in notes.items() if note])
-        noted._message_log_batch({ticket.id: notes[ticket.id] for ticket in noted})
+        noted._message_log_batch(
+            {ticket.id: " ".join(notes[ticket.id]) for ticket in noted}
+        )
         for stage, tickets in self.grouped("stage_id").items():
             tickets.sudo().write({"status_notified_stage_id": stage.id})
 
@@ -426,3 +453,169 @@ class HelpdeskTicket(models.Model):
             {"uid": self.env.uid, "ids": tuple(self.ids)},
         )
         self.invalidate_model(["status_token", "status_log_ids"])
+
+    # ------------------------------------------------------------
+    # Public status page
+    # ------------------------------------------------------------
+
+    def init(self):
+        res = super().init()
+        # The public form looks tickets up by number, case-insensitively.
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS helpdesk_ticket_upper_number_index
+                ON helpdesk_ticket (upper(number))
+            """
+        )
+        return res
+
+    def _get_status_page_tz(self):
+        """Time zone of the page: the assigned agent's, else the company's,
+        else UTC."""
+        self.ensure_one()
+        return self.user_id.tz or self.company_id.partner_id.tz or "UTC"
+
+    def _get_status_page_attachments(self):
+        """The ticket's attachments customers may download: not those of
+        internal notes nor of binary fields, in one query.
+
+        :return: ``{id: name}``, in upload order
+        """
+        self.ensure_one()
+        self.env.cr.execute(
+            """
+            SELECT a.id, a.name FROM ir_attachment a
+             WHERE a.res_model = 'helpdesk.ticket' AND a.res_id = %s
+               AND a.res_field IS NULL
+               AND NOT EXISTS (
+                   SELECT 1 FROM message_attachment_rel r
+                     JOIN mail_message m ON m.id = r.message_id
+                LEFT JOIN mail_message_subtype s ON s.id = m.subtype_id
+                    WHERE r.attachment_id = a.id
+                      AND (m.is_internal OR s.internal)
+               )
+             ORDER BY a.id
+            """,
+            [self.id],
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _format_status_field(self, field, tz):
+        """Customer-facing text of one of the ticket's fields (Markup for
+        HTML fields, sanitized again)."""
+        value = self[field.name]
+        if field.type == "boolean":
+            return self.env._("Yes") if value else self.env._("No")
+        if not value and field.type not in ("integer", "float", "monetary"):
+            return "—"
+        if field.type == "html":
+            return Markup(html_sanitize(value))
+        if field.type == "selection":
+            return dict(field._description_selection(self.env)).get(value, value)
+        if field.type in ("float", "monetary"):
+            currency = field.type == "monetary" and field.get_currency_field(self)
+            return formatLang(
+                self.env, value, currency_obj=currency and self[currency] or None
+            )
+        if field.type == "date":
+            return format_date(self.env, value)
+        if field.type == "datetime":
+            return format_datetime(self.env, value, tz=tz)
+        if field.type == "many2one":
+            return value.display_name
+        if field.type == "many2many":
+            return ", ".join(value.mapped("display_name"))
+        return str(value)
+
+    @api.model
+    def _format_status_property(self, prop):
+        """Customer-facing text of one property of ``read(['properties'])``."""
+        value = prop.get("value")
+        kind = prop.get("type")
+        if kind == "boolean":
+            return self.env._("Yes") if value else self.env._("No")
+        if value in (False, None, "", []):
+            return "—"
+        if kind == "many2one":
+            return value[1]
+        if kind == "many2many":
+            return ", ".join(name for _id, name in value)
+        if kind in ("selection", "tags"):
+            labels = {
+                option[0]: option[1]
+                for option in prop.get(kind if kind == "selection" else "tags") or []
+            }
+            values = value if isinstance(value, list) else [value]
+            return ", ".join(str(labels.get(v, v)) for v in values)
+        return str(value)
+
+    def _get_status_page_fields(self, page, tz):
+        """``[(label, value)]`` of the fields the page shows."""
+        self.ensure_one()
+        Line = self.env["helpdesk.status.page.field"].sudo()
+        lines = Line.search_fetch(
+            [("page_id", "=", page.id)], ["field_name", "property_name", "label"]
+        ).filtered(lambda line: Line._is_ticket_field_allowed(line.field_name))
+        properties = {}
+        if any(self._fields[line.field_name].type == "properties" for line in lines):
+            properties = {
+                prop["name"]: prop
+                for prop in self.read(["properties"])[0]["properties"] or []
+            }
+        result = []
+        for line in lines:
+            field = self._fields[line.field_name]
+            if field.type == "properties":
+                prop = properties.get(line.property_name)
+                if prop:
+                    label = line.label or prop.get("string") or line.property_name
+                    result.append((label, self._format_status_property(prop)))
+                continue
+            result.append((line._get_label(), self._format_status_field(field, tz)))
+        return result
+
+    def _get_status_page_values(self, page):
+        """Everything the public ticket view shows, formatted for the
+        customer, in the page's time zone.
+
+        :param page: the ``helpdesk.status.page`` serving the ticket
+        """
+        self.ensure_one()
+        tz = self._get_status_page_tz()
+
+        def when(value):
+            return format_datetime(self.env, value, tz=tz) if value else "—"
+
+        timeline = [
+            dict(step, date_display=when(step["date"]))
+            for step in self._get_status_timeline()
+        ]
+        description = self.description
+        return {
+            "ticket": self,
+            "number": self.number,
+            "status_label": self.stage_id.customer_status_label,
+            "last_update": when(self.last_stage_update or self.create_date),
+            "timeline": timeline,
+            "description": (
+                Markup(html_sanitize(description))
+                if not is_html_empty(description)
+                else False
+            ),
+            "fields": self._get_status_page_fields(page, tz),
+            "attachments": (
+                self._get_status_page_attachments()
+                if page.allow_attachment_download
+                else {}
+            ),
+            "tz": tz,
+        }
+
+    def action_preview_status_page(self):
+        """Open the customer's view of the ticket, marked as a preview."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/status/preview/{self.id}",
+            "target": "new",
+        }

@@ -10,18 +10,25 @@ setup_environment
 DB=${HSP_DEMO_DB:-${MODULE}_demo}
 PORT=${HSP_DEMO_PORT:-8069}
 LOG=$WORK_DIR/install-$DB.log
+# Arabic (right to left) and Polish beside English, for the language switcher.
+DEMO_LANGS=ar_001,pl_PL
 if psql -d postgres -Atc "select 1 from pg_database where datname = '$DB'" | grep -q 1; then
     log "updating the demo database $DB"
-    odoo_cmd -d "$DB" -u "$MODULE" --stop-after-init --no-http >"$LOG" 2>&1
+    odoo_cmd -d "$DB" -u "$MODULE" --load-language="$DEMO_LANGS" --stop-after-init \
+        --no-http >"$LOG" 2>&1
 else
     log "creating the demo database $DB (takes a minute or two)"
-    odoo_cmd -d "$DB" -i "$MODULE" --stop-after-init --no-http >"$LOG" 2>&1
+    odoo_cmd -d "$DB" -i "$MODULE" --load-language="$DEMO_LANGS" --stop-after-init \
+        --no-http >"$LOG" 2>&1
 fi || { tail -n 40 "$LOG" >&2; log "install failed, see $LOG"; exit 1; }
 
 # Links point at this server, whatever port it runs on.
 odoo_cmd shell -d "$DB" --no-http --log-level=warn 2>/dev/null <<PY | sed -n 's/^DEMO: //p'
 env["ir.config_parameter"].set_param("web.base.url", "http://localhost:$PORT")
 env["ir.config_parameter"].set_param("web.base.url.freeze", True)
+env.ref("website.default_website").language_ids |= env["res.lang"].search(
+    [("code", "in", "$DEMO_LANGS".split(","))]
+)
 env.cr.commit()
 ticket = env.ref("$MODULE.helpdesk_ticket_demo_in_progress").sudo()
 print("DEMO: ")

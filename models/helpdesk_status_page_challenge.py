@@ -1,0 +1,342 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import secrets
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import consteq, format_datetime
+from odoo.tools.misc import hmac as hmac_tool
+
+CODE_HASH_SCOPE = "helpdesk_mgmt_status_page.code"
+HOUR = timedelta(hours=1)
+# The longest window any limit looks at: older rows are purged.
+DAY = timedelta(days=1)
+
+
+class StatusPageVerificationError(UserError):
+    """A verification step refused, with a message the customer can act on.
+
+    :param str message: translated message for the customer
+    :param str reason: ``rate``, ``locked``, ``wait``, ``expired``,
+        ``attempts`` or ``code``
+    :param int wait: seconds before a new code may be requested
+    """
+
+    def __init__(self, message, reason, wait=0):
+        super().__init__(message)
+        self.reason = reason
+        self.wait = wait
+
+
+class HelpdeskStatusPageChallenge(models.Model):
+    """One-time codes and rate-limit counters of the public status page.
+
+    Kept in the database, not in memory, so that the limits hold across
+    workers. No access rule at all: only reached through ``sudo()``.
+    """
+
+    _name = "helpdesk.status.page.challenge"
+    _description = "Status Page Verification Challenge"
+    _order = "create_date desc, id desc"
+
+    kind = fields.Selection(
+        [
+            ("code", "Code sent"),
+            ("failure", "Wrong code entered"),
+            ("request", "Verification request"),
+        ],
+        required=True,
+        readonly=True,
+    )
+    page_id = fields.Many2one(
+        "helpdesk.status.page", required=True, readonly=True, ondelete="cascade"
+    )
+    ticket_id = fields.Many2one("helpdesk.ticket", readonly=True, ondelete="cascade")
+    ip = fields.Char(readonly=True)
+    channel = fields.Selection([("email", "E-mail"), ("phone", "SMS")], readonly=True)
+    code_hash = fields.Char(readonly=True)
+    expires_at = fields.Datetime(readonly=True)
+    attempts = fields.Integer(readonly=True)
+    used = fields.Boolean(readonly=True)
+
+    def init(self):
+        res = super().init()
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS helpdesk_status_page_challenge_ticket_index
+                ON helpdesk_status_page_challenge (ticket_id, kind, create_date)
+                WHERE ticket_id IS NOT NULL;
+            CREATE INDEX IF NOT EXISTS helpdesk_status_page_challenge_ip_index
+                ON helpdesk_status_page_challenge (ip, kind, create_date)
+                WHERE ip IS NOT NULL;
+            """
+        )
+        return res
+
+    # ------------------------------------------------------------
+    # Rate limits
+    # ------------------------------------------------------------
+
+    @api.model
+    def _check_ip_limit(self, page, ip):
+        """Count one verification request of ``ip``; refuse over the limit.
+
+        :param page: ``helpdesk.status.page`` (``max_requests_per_ip_hour``)
+        :param str ip: the client's address
+        :raise StatusPageVerificationError: too many requests this hour
+        """
+        Challenge = self.sudo()
+        domain = [
+            ("kind", "=", "request"),
+            ("ip", "=", ip),
+            ("create_date", ">", fields.Datetime.now() - HOUR),
+        ]
+        if Challenge.search_count(domain) >= page.max_requests_per_ip_hour:
+            oldest = Challenge.search(domain, order="create_date", limit=1)
+            raise StatusPageVerificationError(
+                self.env._(
+                    "Too many attempts from your network. Try again after %(time)s.",
+                    time=self._format_retry_time(
+                        page.company_id.partner_id.tz, oldest.create_date + HOUR
+                    ),
+                ),
+                "rate",
+            )
+        Challenge.create({"kind": "request", "page_id": page.id, "ip": ip})
+
+    @api.model
+    def _check_failures(self, page, ticket):
+        """Refuse codes for a ticket with too many wrong entries in 24 hours.
+
+        ``max_failures_per_day`` counts across codes: with 10 and 4 digits a
+        code is guessed with at most 10 / 10,000 = 0.1 % chance per ticket
+        per day, however many codes are asked for.
+
+        :raise StatusPageVerificationError: the ticket is paused for now
+        """
+        failures = self.sudo().search(
+            [
+                ("kind", "=", "failure"),
+                ("ticket_id", "=", ticket.id),
+                ("create_date", ">", fields.Datetime.now() - DAY),
+            ],
+            order="create_date desc",
+        )
+        cap = page.max_failures_per_day
+        if len(failures) >= cap:
+            # Verification resumes when the cap-th latest failure leaves the window.
+            unlock = failures[cap - 1].create_date + DAY
+            raise StatusPageVerificationError(
+                self.env._(
+                    "Too many wrong codes. For your security, verification is "
+                    "paused: try again later, after %(time)s.",
+                    time=self._format_retry_time(
+                        ticket.user_id.tz or ticket.company_id.partner_id.tz, unlock
+                    ),
+                ),
+                "locked",
+            )
+
+    @api.model
+    def _get_resend_wait(self, page, ticket):
+        """Seconds before a new code may be sent for ``ticket`` (0: now)."""
+        last = self.sudo().search(
+            [
+                ("kind", "=", "code"),
+                ("ticket_id", "=", ticket.id),
+                ("create_date", ">", fields.Datetime.now() - HOUR),
+            ],
+            limit=1,
+        )
+        if not last:
+            return 0
+        elapsed = (fields.Datetime.now() - last.create_date).total_seconds()
+        return max(0, page.resend_delay - int(elapsed))
+
+    # ------------------------------------------------------------
+    # Codes
+    # ------------------------------------------------------------
+
+    @api.model
+    def _hash_code(self, ticket, code):
+        return hmac_tool(self.env(su=True), CODE_HASH_SCOPE, (ticket.id, code))
+
+    @api.model
+    def _send_code(self, page, ticket, kind):
+        """Create a one-time code for ``ticket`` and queue it to its contact.
+
+        The code is stored only as a keyed hash, and replaces the ticket's
+        previous codes.
+
+        :param page: ``helpdesk.status.page`` serving the ticket
+        :param ticket: ``helpdesk.ticket``
+        :param str kind: ``email`` or ``phone``
+        :return: the ``code`` row
+        :raise StatusPageVerificationError: asked again too early, too many
+            codes this hour, or too many wrong codes today
+        """
+        self._check_failures(page, ticket)
+        wait = self._get_resend_wait(page, ticket)
+        if wait:
+            raise StatusPageVerificationError(
+                self.env._(
+                    "A code was just sent. You can ask for a new one in "
+                    "%(seconds)s seconds.",
+                    seconds=wait,
+                ),
+                "wait",
+                wait=wait,
+            )
+        Challenge = self.sudo()
+        now = fields.Datetime.now()
+        sent = Challenge.search(
+            [
+                ("kind", "=", "code"),
+                ("ticket_id", "=", ticket.id),
+                ("create_date", ">", now - HOUR),
+            ]
+        )
+        if len(sent) >= page.max_codes_per_hour:
+            raise StatusPageVerificationError(
+                self.env._(
+                    "Too many codes were sent for this ticket. Try again after "
+                    "%(time)s.",
+                    time=self._format_retry_time(
+                        ticket.user_id.tz or ticket.company_id.partner_id.tz,
+                        sent[-1].create_date + HOUR,
+                    ),
+                ),
+                "rate",
+            )
+        sent.filtered(lambda c: not c.used).write({"used": True})
+        code = f"{secrets.randbelow(10**page.code_length):0{page.code_length}d}"
+        challenge = Challenge.create(
+            {
+                "kind": "code",
+                "page_id": page.id,
+                "ticket_id": ticket.id,
+                "channel": kind,
+                "code_hash": self._hash_code(ticket, code),
+                "expires_at": now + timedelta(minutes=page.code_lifetime),
+            }
+        )
+        if kind == "email":
+            self._queue_code_mail(ticket, code)
+        else:
+            self._queue_code_sms(ticket, code)
+        return challenge
+
+    @api.model
+    def _check_code(self, page, ticket, code):
+        """Check a code entered for ``ticket``; a right code works once.
+
+        :param str code: what the customer typed (spaces ignored)
+        :return: True
+        :raise StatusPageVerificationError: wrong, expired or used-up code,
+            or too many wrong codes today
+        """
+        self._check_failures(page, ticket)
+        challenge = self.sudo().search(
+            [
+                ("kind", "=", "code"),
+                ("ticket_id", "=", ticket.id),
+                ("page_id", "=", page.id),
+                ("used", "=", False),
+            ],
+            limit=1,
+        )
+        if not challenge or challenge.expires_at <= fields.Datetime.now():
+            raise StatusPageVerificationError(
+                self.env._("This code has expired. Ask for a new code."), "expired"
+            )
+        if challenge.attempts >= page.max_attempts:
+            raise StatusPageVerificationError(
+                self.env._("This code can no longer be used. Ask for a new code."),
+                "attempts",
+            )
+        code = "".join((code or "").split())
+        if consteq(self._hash_code(ticket, code), challenge.code_hash):
+            challenge.used = True
+            return True
+        challenge.attempts += 1
+        self.sudo().create(
+            {"kind": "failure", "page_id": page.id, "ticket_id": ticket.id}
+        )
+        self._check_failures(page, ticket)
+        left = page.max_attempts - challenge.attempts
+        if not left:
+            raise StatusPageVerificationError(
+                self.env._(
+                    "Wrong code, and it cannot be tried again. Ask for a new code."
+                ),
+                "attempts",
+            )
+        raise StatusPageVerificationError(
+            self.env._("Wrong code. Attempts left: %(count)s.", count=left), "code"
+        )
+
+    @api.model
+    def _queue_code_mail(self, ticket, code):
+        """Queue the code e-mail, linked to no record: never in the chatter,
+        deleted once sent."""
+        template = self.env.ref(
+            "helpdesk_mgmt_status_page.mail_template_status_code"
+        ).sudo()
+        template.with_context(status_code=code).send_mail(
+            ticket.id,
+            email_values={
+                "email_to": ticket.partner_email or ticket.partner_id.email,
+                "recipient_ids": [],
+                "partner_ids": [],
+                "model": False,
+                "res_id": False,
+                "auto_delete": True,
+                "scheduled_date": False,
+            },
+            email_layout_xmlid="mail.mail_notification_light",
+        )
+
+    @api.model
+    def _queue_code_sms(self, ticket, code):
+        """Queue the code SMS, without a chatter message."""
+        template = self.env.ref(
+            "helpdesk_mgmt_status_page.sms_template_status_code"
+        ).sudo()
+        body = template.with_context(status_code=code)._render_field(
+            "body", ticket.ids, compute_lang=True
+        )[ticket.id]
+        number = ticket._phone_format(
+            number=ticket.partner_phone,
+            country=ticket.partner_id.country_id or ticket.company_id.country_id,
+            force_format="E164",
+        )
+        self.env["sms.sms"].sudo().create(
+            {
+                "number": number or ticket.partner_phone,
+                "body": body,
+                "partner_id": ticket.partner_id.id,
+                "state": "outgoing",
+            }
+        )
+        self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger()
+
+    @api.model
+    def _format_retry_time(self, tz, value):
+        """``value`` as a local time the customer can read, zone named.
+
+        :param str tz: time zone name, UTC when empty
+        :param datetime value: naive UTC datetime
+        """
+        tz = tz or "UTC"
+        return "{} ({})".format(
+            format_datetime(self.env, value, tz=tz, dt_format="HH:mm"), tz
+        )
+
+    # ------------------------------------------------------------
+    # Cron
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_purge(self):
+        """Delete rows older than the longest window any limit looks at."""
+        self.sudo().search([("create_date", "<", fields.Datetime.now() - DAY)]).unlink()

@@ -1,0 +1,95 @@
+/** @odoo-module **/
+// License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+// A customer opens the status link, proves who they are with a one-time code
+// and reads the timeline. The code is read from the outgoing queue (e-mails or
+// SMS), as the admin of the demo would; the test runs the tour as admin.
+import {registry} from "@web/core/registry";
+import {rpc} from "@web/core/network/rpc";
+
+async function readLastCode(model, field, pattern) {
+    const [message] = await rpc(`/web/dataset/call_kw/${model}/search_read`, {
+        model,
+        method: "search_read",
+        args: [[], [field]],
+        kwargs: {order: "id desc", limit: 1},
+    });
+    return message[field].match(pattern)[1];
+}
+
+function verifySteps(contact, model, field, pattern) {
+    return [
+        {
+            content: "Enter the contact, in any usual format",
+            trigger: "input[name=contact]",
+            run: `edit ${contact}`,
+        },
+        {
+            trigger: "button[type=submit]:contains(See my ticket status)",
+            run: "click",
+        },
+        {
+            content: "The resend button counts down before it can be used",
+            trigger: ".o_status_resend:disabled",
+        },
+        {
+            trigger: ".o_status_countdown:contains(s)",
+        },
+        {
+            content: "Enter the code read from the outgoing queue",
+            trigger: "input[name=code]",
+            async run(actions) {
+                await actions.edit(await readLastCode(model, field, pattern));
+            },
+        },
+        {
+            trigger: "button[type=submit]:contains(Verify)",
+            run: "click",
+        },
+        {
+            content: "The customer label is the current status",
+            trigger: ".o_status_current:contains(We are on it)",
+        },
+        {
+            content: "Completed, current and upcoming steps say so in words",
+            trigger: ".o_status_step_done .o_status_step_state:contains(Completed)",
+        },
+        {
+            trigger: ".o_status_step_upcoming .o_status_step_state:contains(Upcoming)",
+        },
+    ];
+}
+
+registry.category("web_tour.tours").add("helpdesk_status_page_email_tour", {
+    steps: () => [
+        ...verifySteps(
+            "Customer@Example.com",
+            "mail.mail",
+            "body_html",
+            /<strong[^>]*>\s*(\d{4,8})\s*</
+        ),
+        {
+            content: "Sign out",
+            trigger: "button:contains(Sign out)",
+            run: "click",
+        },
+        {
+            content: "Back to the verification form",
+            trigger: "input[name=contact]",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("helpdesk_status_page_sms_tour", {
+    steps: () => [
+        ...verifySteps("050-123 4567", "sms.sms", "body", / is (\d{4,8})\./),
+        {
+            content: "Switch to Arabic",
+            trigger: ".o_status_langs a[lang=ar]",
+            run: "click",
+        },
+        {
+            content: "The page reads right to left, still verified",
+            trigger: ".o_status_page[dir=rtl] .o_status_timeline",
+        },
+    ],
+});

@@ -1,0 +1,40 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.tests import tagged
+
+from .test_status_page_http import StatusPageHttpCommon
+
+
+class StatusPageTourCommon(StatusPageHttpCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.stage_progress.customer_label = "We are on it"
+        cls.ticket.stage_id = cls.stage_progress
+        website = cls.env["website"].get_current_website()
+        website.language_ids |= cls.env["res.lang"]._activate_lang("ar_001")
+
+    def _run_tours(self):
+        # One ticket per tour: a ticket's codes wait for the resend delay.
+        by_sms = self._create_ticket(stage_id=self.stage_progress.id)
+        for ticket, tour in (
+            (self.ticket, "helpdesk_status_page_email_tour"),
+            (by_sms, "helpdesk_status_page_sms_tour"),
+        ):
+            with self.subTest(tour=tour):
+                self.start_tour(self._token_path(ticket), tour, login="admin")
+                self.assertTrue(ticket.status_page_last_view)
+
+
+@tagged("post_install", "-at_install")
+class TestStatusPageTourPhone(StatusPageTourCommon):
+    browser_size = "360x740"
+    touch_enabled = True
+
+    def test_tours_on_phone(self):
+        self._run_tours()
+
+
+@tagged("post_install", "-at_install")
+class TestStatusPageTourDesktop(StatusPageTourCommon):
+    def test_tours_on_desktop(self):
+        self._run_tours()

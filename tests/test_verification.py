@@ -1,0 +1,251 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from odoo.addons.sms.tests.common import SMSCase
+
+from .common import StatusPageCommon
+
+
+@tagged("post_install", "-at_install")
+class TestVerification(StatusPageCommon, SMSCase):
+    """The rules behind the public page, called directly: contact matching,
+    one-time codes and their limits, grants."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Challenge = cls.env["helpdesk.status.page.challenge"]
+
+    def _last_code(self, kind="email"):
+        if kind == "email":
+            mail = self.env["mail.mail"].sudo().search([], order="id desc", limit=1)
+            body = re.sub(r"<[^>]+>", " ", mail.body_html)
+        else:
+            body = self.env["sms.sms"].sudo().search([], order="id desc", limit=1).body
+        return re.search(r"\b(\d{4,8})\b", body.replace(self.ticket.number, "")).group(
+            1
+        )
+
+    def test_phone_formats_match_in_e164(self):
+        ticket = self.ticket
+        self.assertEqual(ticket.partner_phone, "+966 50 123 4567")
+        for given in (
+            "0501234567",
+            "501234567",
+            "966501234567",
+            "+966501234567",
+            "00966501234567",
+            "050 123 4567",
+            "050-123-4567",
+            "+966 50-123-4567",
+            " 00966 50 123 4567 ",
+        ):
+            with self.subTest(given=given):
+                self.assertTrue(self.page._match_contact(ticket, "phone", given))
+        for wrong in ("0501234568", "+48501234567"):
+            with self.subTest(wrong=wrong):
+                self.assertFalse(self.page._match_contact(ticket, "phone", wrong))
+
+    def test_company_country_reads_local_numbers(self):
+        """Without a partner country, the company's country is the region."""
+        self.partner.country_id = False
+        self.company.country_id = self.env.ref("base.sa")
+        self.assertTrue(self.page._match_contact(self.ticket, "phone", "0501234567"))
+
+    def test_malformed_phone_has_clear_message(self):
+        with self.assertRaisesRegex(UserError, "not a phone number we can read"):
+            self.page._match_contact(self.ticket, "phone", "call me maybe")
+        with self.assertRaisesRegex(UserError, "not a phone number we can read"):
+            self.page._match_contact(self.ticket, "phone", "501234")
+
+    def test_email_matches_case_insensitive_and_trimmed(self):
+        page = self.page
+        self.assertTrue(
+            page._match_contact(self.ticket, "email", " Customer@EXAMPLE.com ")
+        )
+        self.assertFalse(page._match_contact(self.ticket, "email", "other@example.com"))
+        self.assertFalse(page._match_contact(self.ticket, "email", ""))
+
+    def test_only_configured_contact_kind(self):
+        self.page.verification_field = "email"
+        self.assertFalse(self.page._match_contact(self.ticket, "phone", "0501234567"))
+        self.assertTrue(
+            self.page._match_contact(self.ticket, "email", "customer@example.com")
+        )
+
+    def test_masked_hints_never_show_contact(self):
+        self.assertEqual(
+            self.page._get_contact_hint(self.ticket, "email"), "c•••@example.com"
+        )
+        self.assertEqual(
+            self.page._get_contact_hint(self.ticket, "phone"), "+966 •• ••• 4567"
+        )
+
+    def test_lookup_by_number_and_token(self):
+        page = self.page
+        number = self.ticket.number
+        self.assertEqual(
+            page._find_ticket_by_number(f"  {number.lower()} "), self.ticket
+        )
+        self.assertEqual(
+            page._find_ticket_by_token(self.ticket.status_token), self.ticket
+        )
+        self.assertFalse(page._find_ticket_by_token("x" * 32))
+        self.assertFalse(page._find_ticket_by_number("NOPE-1"))
+
+    def test_archived_ticket_reachable_other_page_not(self):
+        self.ticket.active = False
+        self.assertEqual(
+            self.page._find_ticket_by_token(self.ticket.status_token), self.ticket
+        )
+        other_page = self.env["helpdesk.status.page"].create(
+            {"name": "Other", "slug": "other-page"}
+        )
+        self.assertFalse(other_page._find_ticket_by_token(self.ticket.status_token))
+        self.assertFalse(other_page._find_ticket_by_number(self.ticket.number))
+
+    def test_link_stops_working_after_close_window(self):
+        self.page.link_validity_after_close = 30
+        self.ticket.stage_id = self.stage_done
+        self.assertTrue(self.page._is_ticket_reachable(self.ticket))
+        with freeze_time(fields.Datetime.now() + timedelta(days=31)):
+            self.assertFalse(self.page._is_ticket_reachable(self.ticket))
+
+    def test_code_is_hashed_single_use(self):
+        challenge = self.Challenge._send_code(self.page, self.ticket, "email")
+        code = self._last_code()
+        self.assertEqual(len(code), self.page.code_length)
+        self.assertNotIn(code, challenge.code_hash)
+        self.assertFalse(self.ticket.message_ids.filtered(lambda m: code in m.body))
+        self.assertTrue(self.Challenge._check_code(self.page, self.ticket, code))
+        with self.assertRaisesRegex(UserError, "expired"):
+            self.Challenge._check_code(self.page, self.ticket, code)
+
+    def test_code_by_sms_in_e164(self):
+        with self.mockSMSGateway():
+            self.Challenge._send_code(self.page, self.ticket, "phone")
+        sms = self.env["sms.sms"].sudo().search([], order="id desc", limit=1)
+        self.assertEqual(sms.number, "+966501234567")
+        code = self._last_code("sms")
+        self.assertTrue(self.Challenge._check_code(self.page, self.ticket, code))
+
+    def test_code_expires(self):
+        self.Challenge._send_code(self.page, self.ticket, "email")
+        code = self._last_code()
+        later = fields.Datetime.now() + timedelta(minutes=self.page.code_lifetime + 1)
+        with (
+            freeze_time(later),
+            self.assertRaisesRegex(UserError, "expired"),
+        ):
+            self.Challenge._check_code(self.page, self.ticket, code)
+
+    def test_wrong_code_counts_attempts_then_dies(self):
+        self.page.max_attempts = 3
+        self.Challenge._send_code(self.page, self.ticket, "email")
+        code = self._last_code()
+        wrong = f"{(int(code) + 1) % 10000:04d}"
+        with self.assertRaisesRegex(UserError, "Attempts left: 2"):
+            self.Challenge._check_code(self.page, self.ticket, wrong)
+        with self.assertRaisesRegex(UserError, "Attempts left: 1"):
+            self.Challenge._check_code(self.page, self.ticket, wrong)
+        with self.assertRaisesRegex(UserError, "cannot be tried again"):
+            self.Challenge._check_code(self.page, self.ticket, wrong)
+        # Even the right code is refused now.
+        with self.assertRaisesRegex(UserError, "no longer be used"):
+            self.Challenge._check_code(self.page, self.ticket, code)
+
+    def test_resend_waits_then_replaces_code(self):
+        self.Challenge._send_code(self.page, self.ticket, "email")
+        first = self._last_code()
+        with self.assertRaisesRegex(UserError, "ask for a new one in"):
+            self.Challenge._send_code(self.page, self.ticket, "email")
+        later = fields.Datetime.now() + timedelta(seconds=self.page.resend_delay + 1)
+        with freeze_time(later):
+            self.Challenge._send_code(self.page, self.ticket, "email")
+            second = self._last_code()
+            if first != second:
+                with self.assertRaisesRegex(UserError, "Wrong code"):
+                    self.Challenge._check_code(self.page, self.ticket, first)
+            self.assertTrue(self.Challenge._check_code(self.page, self.ticket, second))
+
+    def test_codes_per_ticket_per_hour(self):
+        self.page.write({"max_codes_per_hour": 2, "resend_delay": 0})
+        self.Challenge._send_code(self.page, self.ticket, "email")
+        self.Challenge._send_code(self.page, self.ticket, "email")
+        with self.assertRaisesRegex(UserError, "Too many codes"):
+            self.Challenge._send_code(self.page, self.ticket, "email")
+        with freeze_time(fields.Datetime.now() + timedelta(minutes=61)):
+            self.Challenge._send_code(self.page, self.ticket, "email")
+
+    def test_failures_capped_per_ticket_per_day(self):
+        """10 wrong 4-digit codes a day: at most a 0.1 % chance per ticket."""
+        page = self.page
+        page.write({"resend_delay": 0, "max_codes_per_hour": 60})
+        self.assertLessEqual(page.max_failures_per_day / 10**page.code_length, 0.001)
+        for _attempt in range(page.max_failures_per_day):
+            self.Challenge._send_code(page, self.ticket, "email")
+            code = self._last_code()
+            try:
+                self.Challenge._check_code(
+                    page, self.ticket, f"{(int(code) + 1) % 10000:04d}"
+                )
+            except UserError as error:
+                last_error = str(error)
+        self.assertIn("verification is paused", last_error)
+        with self.assertRaisesRegex(UserError, "verification is paused"):
+            self.Challenge._send_code(page, self.ticket, "email")
+        # Another ticket of the same customer is not affected.
+        other = self._create_ticket()
+        self.Challenge._send_code(page, other, "email")
+        with freeze_time(fields.Datetime.now() + timedelta(hours=25)):
+            self.Challenge._send_code(page, self.ticket, "email")
+
+    def test_requests_per_ip_per_hour(self):
+        self.page.max_requests_per_ip_hour = 3
+        for _request in range(3):
+            self.Challenge._check_ip_limit(self.page, "203.0.113.7")
+        with self.assertRaisesRegex(UserError, "Too many attempts from your network"):
+            self.Challenge._check_ip_limit(self.page, "203.0.113.7")
+        self.Challenge._check_ip_limit(self.page, "203.0.113.8")
+
+    def test_purge_keeps_recent_rows(self):
+        self.Challenge._check_ip_limit(self.page, "203.0.113.9")
+        self.Challenge._cron_purge()
+        self.assertTrue(self.Challenge.search([("ip", "=", "203.0.113.9")]))
+        with freeze_time(fields.Datetime.now() + timedelta(days=2)):
+            self.Challenge._cron_purge()
+        self.assertFalse(self.Challenge.search([("ip", "=", "203.0.113.9")]))
+
+    def test_grant_expires_and_is_revoked(self):
+        page = self.page
+        grant = page._make_grant(self.ticket)
+        self.assertTrue(page._check_grant(self.ticket, grant))
+        other = self._create_ticket()
+        self.assertFalse(page._check_grant(other, grant))
+        later = fields.Datetime.now() + timedelta(hours=page.grant_lifetime, minutes=1)
+        with freeze_time(later):
+            self.assertFalse(page._check_grant(self.ticket, grant))
+        self.ticket.partner_phone = "+966 55 000 0000"
+        self.assertFalse(page._check_grant(self.ticket, grant))
+        grant = page._make_grant(self.ticket)
+        self.ticket.action_regenerate_status_token()
+        self.assertFalse(page._check_grant(self.ticket, grant))
+        self.assertFalse(page._check_grant(self.ticket, "forged"))
+
+    def test_time_zone_agent_then_company_then_utc(self):
+        ticket = self.ticket
+        ticket.user_id = self.env.user
+        self.env.user.tz = "Asia/Riyadh"
+        self.assertEqual(ticket._get_status_page_tz(), "Asia/Riyadh")
+        ticket.user_id = False
+        self.company.partner_id.tz = "Europe/Warsaw"
+        self.assertEqual(ticket._get_status_page_tz(), "Europe/Warsaw")
+        self.company.partner_id.tz = False
+        self.assertEqual(ticket._get_status_page_tz(), "UTC")
