@@ -13,21 +13,6 @@ HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
 
 
-class StatusPageVerificationError(UserError):
-    """A verification step refused, with a message the customer can act on.
-
-    :param str message: translated message for the customer
-    :param str reason: ``rate``, ``locked``, ``wait``, ``expired``,
-        ``attempts`` or ``code``
-    :param int wait: seconds before a new code may be requested
-    """
-
-    def __init__(self, message, reason, wait=0):
-        super().__init__(message)
-        self.reason = reason
-        self.wait = wait
-
-
 class HelpdeskStatusPageChallenge(models.Model):
     """One-time codes and rate-limit counters of the public status page.
 
@@ -83,7 +68,7 @@ class HelpdeskStatusPageChallenge(models.Model):
 
         :param page: ``helpdesk.status.page`` (``max_requests_per_ip_hour``)
         :param str ip: the client's address
-        :raise StatusPageVerificationError: too many requests this hour
+        :raise UserError: too many requests this hour
         """
         Challenge = self.sudo()
         domain = [
@@ -93,14 +78,13 @@ class HelpdeskStatusPageChallenge(models.Model):
         ]
         if Challenge.search_count(domain) >= page.max_requests_per_ip_hour:
             oldest = Challenge.search(domain, order="create_date", limit=1)
-            raise StatusPageVerificationError(
+            raise UserError(
                 self.env._(
                     "Too many attempts from your network. Try again after %(time)s.",
                     time=self._format_retry_time(
                         page.company_id.partner_id.tz, oldest.create_date + HOUR
                     ),
-                ),
-                "rate",
+                )
             )
         Challenge.create({"kind": "request", "page_id": page.id, "ip": ip})
 
@@ -112,7 +96,7 @@ class HelpdeskStatusPageChallenge(models.Model):
         code is guessed with at most 10 / 10,000 = 0.1 % chance per ticket
         per day, however many codes are asked for.
 
-        :raise StatusPageVerificationError: the ticket is paused for now
+        :raise UserError: the ticket is paused for now
         """
         failures = self.sudo().search(
             [
@@ -126,15 +110,14 @@ class HelpdeskStatusPageChallenge(models.Model):
         if len(failures) >= cap:
             # Verification resumes when the cap-th latest failure leaves the window.
             unlock = failures[cap - 1].create_date + DAY
-            raise StatusPageVerificationError(
+            raise UserError(
                 self.env._(
                     "Too many wrong codes. For your security, verification is "
                     "paused: try again later, after %(time)s.",
                     time=self._format_retry_time(
                         ticket.user_id.tz or ticket.company_id.partner_id.tz, unlock
                     ),
-                ),
-                "locked",
+                )
             )
 
     @api.model
@@ -172,20 +155,18 @@ class HelpdeskStatusPageChallenge(models.Model):
         :param ticket: ``helpdesk.ticket``
         :param str kind: ``email`` or ``phone``
         :return: the ``code`` row
-        :raise StatusPageVerificationError: asked again too early, too many
+        :raise UserError: asked again too early, too many
             codes this hour, or too many wrong codes today
         """
         self._check_failures(page, ticket)
         wait = self._get_resend_wait(page, ticket)
         if wait:
-            raise StatusPageVerificationError(
+            raise UserError(
                 self.env._(
                     "A code was just sent. You can ask for a new one in "
                     "%(seconds)s seconds.",
                     seconds=wait,
-                ),
-                "wait",
-                wait=wait,
+                )
             )
         Challenge = self.sudo()
         now = fields.Datetime.now()
@@ -197,7 +178,7 @@ class HelpdeskStatusPageChallenge(models.Model):
             ]
         )
         if len(sent) >= page.max_codes_per_hour:
-            raise StatusPageVerificationError(
+            raise UserError(
                 self.env._(
                     "Too many codes were sent for this ticket. Try again after "
                     "%(time)s.",
@@ -205,8 +186,7 @@ class HelpdeskStatusPageChallenge(models.Model):
                         ticket.user_id.tz or ticket.company_id.partner_id.tz,
                         sent[-1].create_date + HOUR,
                     ),
-                ),
-                "rate",
+                )
             )
         sent.filtered(lambda c: not c.used).write({"used": True})
         code = f"{secrets.randbelow(10**page.code_length):0{page.code_length}d}"
@@ -232,7 +212,7 @@ class HelpdeskStatusPageChallenge(models.Model):
 
         :param str code: what the customer typed (spaces ignored)
         :return: True
-        :raise StatusPageVerificationError: wrong, expired or used-up code,
+        :raise UserError: wrong, expired or used-up code,
             or too many wrong codes today
         """
         self._check_failures(page, ticket)
@@ -246,13 +226,10 @@ class HelpdeskStatusPageChallenge(models.Model):
             limit=1,
         )
         if not challenge or challenge.expires_at <= fields.Datetime.now():
-            raise StatusPageVerificationError(
-                self.env._("This code has expired. Ask for a new code."), "expired"
-            )
+            raise UserError(self.env._("This code has expired. Ask for a new code."))
         if challenge.attempts >= page.max_attempts:
-            raise StatusPageVerificationError(
-                self.env._("This code can no longer be used. Ask for a new code."),
-                "attempts",
+            raise UserError(
+                self.env._("This code can no longer be used. Ask for a new code.")
             )
         code = "".join((code or "").split())
         if consteq(self._hash_code(ticket, code), challenge.code_hash):
@@ -265,15 +242,12 @@ class HelpdeskStatusPageChallenge(models.Model):
         self._check_failures(page, ticket)
         left = page.max_attempts - challenge.attempts
         if not left:
-            raise StatusPageVerificationError(
+            raise UserError(
                 self.env._(
                     "Wrong code, and it cannot be tried again. Ask for a new code."
-                ),
-                "attempts",
+                )
             )
-        raise StatusPageVerificationError(
-            self.env._("Wrong code. Attempts left: %(count)s.", count=left), "code"
-        )
+        raise UserError(self.env._("Wrong code. Attempts left: %(count)s.", count=left))
 
     @api.model
     def _queue_code_mail(self, ticket, code):
