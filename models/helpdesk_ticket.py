@@ -3,17 +3,19 @@ import logging
 import secrets
 from datetime import timedelta
 
+import babel.dates
+import pytz
 from markupsafe import Markup
 from psycopg2.extras import execute_values
 
 from odoo import Command, api, fields, models
 from odoo.tools import (
     format_date,
-    format_datetime,
     formatLang,
     html_sanitize,
     is_html_empty,
 )
+from odoo.tools.misc import babel_locale_parse
 
 from .helpdesk_ticket_stage import MAIN_STATUSES
 
@@ -520,7 +522,7 @@ class HelpdeskTicket(models.Model):
         if field.type == "date":
             return format_date(self.env, value)
         if field.type == "datetime":
-            return format_datetime(self.env, value, tz=tz)
+            return self._format_status_time(value, tz)
         if field.type == "many2one":
             return value.display_name
         if field.type == "many2many":
@@ -548,6 +550,17 @@ class HelpdeskTicket(models.Model):
             values = value if isinstance(value, list) else [value]
             return ", ".join(str(labels.get(v, v)) for v in values)
         return str(value)
+
+    @api.model
+    def _format_status_time(self, value, tz):
+        """``value`` as the customer reads it: the locale's medium date and
+        short time, in time zone ``tz`` (seconds mean nothing to a customer)."""
+        local = pytz.utc.localize(value).astimezone(pytz.timezone(tz))
+        locale = babel_locale_parse(self.env.lang or "en_US")
+        return locale.datetime_formats["medium"].format(
+            babel.dates.format_time(local, "short", locale=locale),
+            babel.dates.format_date(local, "medium", locale=locale),
+        )
 
     def _get_status_page_fields(self, page, tz):
         """``[(label, value)]`` of the fields the page shows."""
@@ -584,7 +597,7 @@ class HelpdeskTicket(models.Model):
         tz = self._get_status_page_tz()
 
         def when(value):
-            return format_datetime(self.env, value, tz=tz) if value else "—"
+            return self._format_status_time(value, tz) if value else "—"
 
         timeline = [
             dict(step, date_display=when(step["date"]))

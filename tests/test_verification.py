@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
@@ -238,6 +238,15 @@ class TestVerification(StatusPageCommon, SMSCase):
         self.ticket.action_regenerate_status_token()
         self.assertFalse(page._check_grant(self.ticket, grant))
         self.assertFalse(page._check_grant(self.ticket, "forged"))
+
+    def test_times_read_in_the_customer_language_and_zone(self):
+        when = datetime(2026, 11, 23, 6, 20)
+        text = self.ticket._format_status_time(when, "Asia/Riyadh")
+        self.assertIn("Nov 23, 2026", text)
+        self.assertIn("9:20", text)
+        self.env["res.lang"]._activate_lang("ar_001")
+        arabic = self.ticket.with_context(lang="ar_001")
+        self.assertIn("ص", arabic._format_status_time(when, "Asia/Riyadh"))
 
     def test_time_zone_agent_then_company_then_utc(self):
         ticket = self.ticket
