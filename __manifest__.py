@@ -11,6 +11,11 @@
     "Odoo Community Association (OCA)",
     "website": "https://github.com/OCA/helpdesk",
     "maintainers": [],
+    "images": [
+        "static/description/status_page_phone.png",
+        "static/description/status_page_desktop.png",
+        "static/description/configuration_form.png",
+    ],
     "development_status": "Beta",
     "depends": ["helpdesk_mgmt", "website", "sms", "phone_validation"],
     "external_dependencies": {"python": ["phonenumbers"]},

@@ -369,9 +369,15 @@ class TestStatusPageHttp(StatusPageHttpCommon):
 
     def test_arabic_page_is_rtl(self):
         lang = self.env["res.lang"]._activate_lang("ar_001")
+        self.env["ir.module.module"]._load_module_terms(
+            ["helpdesk_mgmt_status_page"], ["ar_001"]
+        )
         website = self.env["website"].get_current_website()
         website.language_ids |= lang
+        self._grant()
         html = self._get(f"/ar/status/{self.page.slug}/{self.ticket.status_token}").text
+        self.assertIn("مراحل التقدّم", html)  # "Progress", from ar.po
+        self.assertIn("تسجيل الخروج", html)  # "Sign out"
         self.assertRegex(html, r'<div class="o_status_page" dir="rtl"')
         self.assertRegex(html, r'<div id="wrapwrap" class="[^"]*o_rtl')
         self.assertRegex(html, r'<html[^>]* lang="ar-001"')
