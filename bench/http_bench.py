@@ -4,7 +4,7 @@ per request, read from Odoo's own request log, or requests/s with wrk.
 Odoo's werkzeug log line ends with "<queries> <query time> <other time>"; the
 server time of a request is the sum of the two times.
 
-Usage: python bench/http_bench.py BASE_URL LOGFILE DB REPEAT [--wrk]
+Usage: python bench/http_bench.py BASE_URL LOGFILE DB REPEAT [--wrk] [odoo options]
 Prints one JSON line per measurement.
 """
 
@@ -27,11 +27,32 @@ LINE_RE = re.compile(
     r"(?P<queries>\d+) (?P<qtime>[\d.]+) (?P<rtime>[\d.]+)"
 )
 CSRF_RE = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
+CODE_RE = re.compile(r"your code (\d+)")
+# Only the ticket view has the timeline: without it, the grant was refused.
+TICKET_VIEW_MARK = "o_status_timeline"
 # Ticket view sizes: (history rows, attachments, configured fields)
 SIZES = [(0, 0, 0), (50, 20, 10), (500, 100, 30)]
+# Stored scalar ticket fields shown first; the rest are team properties, as
+# there are not 30 plain fields customers may see, and a relational field
+# would add one query per related model for its display name.
+SCALAR_TYPES = ["char", "text", "html", "selection", "boolean", "datetime"]
+PLAIN_FIELDS = 10
+VIEW_EMAIL = "bench@example.com"
+CODE_EMAIL = "bench-code@example.com"
+# The page's own rate limits would refuse the benchmark's verifications and
+# codes after a few runs: raised to the highest values the page accepts.
+UNTHROTTLED = {
+    "max_requests_per_ip_hour": 10000,
+    "max_codes_per_hour": 60,
+    "max_failures_per_day": 100,
+    "resend_delay": 0,
+}
+SLEEP_FOR_LOG = 0.5  # the log line is written after the response is sent
 
 
 class Client:
+    """A browser: one cookie jar, so one Odoo session."""
+
     def __init__(self, base_url):
         self.base_url = base_url
         self.jar = CookieJar()
@@ -40,12 +61,13 @@ class Client:
         )
 
     def get(self, path):
-        with self.opener.open(self.base_url + path, timeout=30) as response:
+        with self.opener.open(self.base_url + path, timeout=60) as response:
             return response.read().decode()
 
     def post(self, path, data):
+        """POST a form, redirects followed; an HTTP error status raises."""
         body = urllib.parse.urlencode(data).encode()
-        with self.opener.open(self.base_url + path, body, timeout=30) as response:
+        with self.opener.open(self.base_url + path, body, timeout=60) as response:
             return response.read().decode()
 
     def csrf(self, path):
@@ -55,109 +77,193 @@ class Client:
         return "; ".join(f"{c.name}={c.value}" for c in self.jar)
 
 
-def prepare(db):
-    """Pages with 0/10/30 fields, tickets with 0/50/500 history rows and
-    0/20/100 attachments, verification by plain match; a portal ticket."""
-    config.parse_config(["-d", db, "--log-level=warn"])
-    registry = odoo.modules.registry.Registry(db)
+# ------------------------------------------------------------
+# Data
+# ------------------------------------------------------------
+
+
+def open_registry(db, options):
+    config.parse_config(["-d", db, "--log-level=warn", *options])
+    return odoo.modules.registry.Registry(db)
+
+
+def scalar_fields(env):
+    """Stored scalar ticket fields a page may show, in a stable order."""
+    fields = env["ir.model.fields"].search(
+        [
+            ("model", "=", "helpdesk.ticket"),
+            ("ttype", "in", SCALAR_TYPES),
+            ("store", "=", True),
+        ],
+        order="name",
+    )
+    Line = env["helpdesk.status.page.field"]
+    return fields.filtered(Line._is_field_allowed)
+
+
+def field_lines(env, count):
+    """Page field lines: scalar fields, then properties named bench_<i>."""
+    plain = scalar_fields(env)[: min(count, PLAIN_FIELDS)]
+    properties = env.ref("helpdesk_mgmt.field_helpdesk_ticket__properties")
+    lines = [{"field_id": field.id} for field in plain]
+    lines += [
+        {"field_id": properties.id, "property_name": f"bench_{i}"}
+        for i in range(count - len(plain))
+    ]
+    return [(0, 0, dict(line, sequence=i)) for i, line in enumerate(lines)]
+
+
+def make_page(env, slug, method, field_count):
+    page = env["helpdesk.status.page"].create(
+        {
+            "name": slug,
+            "slug": slug,
+            "verification_method": method,
+            "verification_field": "email",
+            "allow_attachment_download": True,
+            "notify_on_create": False,
+            "notify_on_status_change": False,
+            "field_ids": field_lines(env, field_count),
+            **UNTHROTTLED,
+        }
+    )
+    properties = field_count - min(field_count, PLAIN_FIELDS)
+    team = env["helpdesk.ticket.team"].create(
+        {
+            "name": slug,
+            "status_page_id": page.id,
+            "ticket_properties": [
+                {"name": f"bench_{i}", "string": f"Property {i}", "type": "char"}
+                for i in range(properties)
+            ],
+        }
+    )
+    return page, team, properties
+
+
+def make_ticket(env, team, email, properties):
+    partner = env["res.partner"].create({"name": email, "email": email})
+    ticket = env["helpdesk.ticket"].create(
+        {
+            "name": f"Ticket of {team.name}",
+            "description": "<p>Bench</p>",
+            "team_id": team.id,
+            "partner_id": partner.id,
+            "partner_email": email,
+        }
+    )
+    if properties:
+        ticket.properties = {f"bench_{i}": f"value {i}" for i in range(properties)}
+    return ticket
+
+
+def add_history(env, ticket, rows):
+    """History rows written directly, beside the one of the ticket's
+    creation: moving the ticket 500 times would also add chatter messages,
+    which the status page does not read."""
+    stages = env["helpdesk.ticket.stage"].search([])
+    env["helpdesk.ticket.status.log"].sudo().create(
+        [
+            {
+                "ticket_id": ticket.id,
+                "stage_id": stages[i % len(stages)].id,
+                "stage_name": stages[i % len(stages)].name,
+                "main_status": stages[i % len(stages)].main_status or "received",
+            }
+            for i in range(rows)
+        ]
+    )
+
+
+def add_attachments(env, ticket, count):
+    env["ir.attachment"].create(
+        [
+            {
+                "name": f"file{i}.txt",
+                "raw": b"bench",
+                "res_model": "helpdesk.ticket",
+                "res_id": ticket.id,
+            }
+            for i in range(count)
+        ]
+    )
+
+
+def create_data(env):
+    for index, (history, attachments, field_count) in enumerate(SIZES):
+        _page, team, properties = make_page(env, f"bench-{index}", "match", field_count)
+        ticket = make_ticket(env, team, VIEW_EMAIL, properties)
+        add_history(env, ticket, history)
+        add_attachments(env, ticket, attachments)
+    _page, team, _properties = make_page(env, "bench-code", "code", 0)
+    make_ticket(env, team, CODE_EMAIL, 0)
+    portal_user = env.ref("base.demo_user0")
+    env["helpdesk.ticket"].create(
+        {
+            "name": "Portal bench",
+            "description": "<p>Bench</p>",
+            "partner_id": portal_user.partner_id.id,
+        }
+    )
+
+
+def read_data(env):
+    """(slug, token) of the view pages in SIZES order, of the code page, and
+    the portal user's ticket id."""
+
+    def link(slug):
+        ticket = env["helpdesk.ticket"].search(
+            [("team_id.status_page_id.slug", "=", slug)], limit=1
+        )
+        return slug, ticket.sudo().status_token
+
+    portal = env["helpdesk.ticket"].search([("name", "=", "Portal bench")], limit=1)
+    return {
+        "views": [link(f"bench-{i}") for i in range(len(SIZES))],
+        "code": link("bench-code"),
+        "portal_ticket": portal.id,
+    }
+
+
+def prepare(registry):
+    """Pages with 0/10/30 fields and tickets with 0/50/500 history rows and
+    0/20/100 attachments (verification by match), a page verifying by
+    one-time code, a portal user's ticket. Created once per database."""
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-        pages = env["helpdesk.status.page"].search([("slug", "like", "bench-%")])
-        if pages:  # prepared by an earlier pass of this run
-            tickets = env["helpdesk.ticket"].search(
-                [("team_id.status_page_id", "in", pages.ids)], order="id"
-            )
-            portal = env["helpdesk.ticket"].search([("name", "=", "Portal bench")])
-            return [
-                (t.team_id.status_page_id.slug, t.sudo().status_token, t.id)
-                for t in tickets
-            ], portal[:1].id
-        fields = env["ir.model.fields"].search(
-            [
-                ("model", "=", "helpdesk.ticket"),
-                ("ttype", "in", ["char", "text", "datetime", "selection", "many2one"]),
-                ("groups", "=", False),
-            ]
-        )
-        allowed = fields.filtered(
-            lambda f: env["helpdesk.status.page.field"]._is_field_allowed(f)
-        )
-        partner = env["res.partner"].create(
-            {"name": "Bench customer", "email": "bench@example.com"}
-        )
-        stages = env["helpdesk.ticket.stage"].search([])
-        tickets = []
-        for index, (history, attachments, field_count) in enumerate(SIZES):
-            page = env["helpdesk.status.page"].create(
-                {
-                    "name": f"Bench {index}",
-                    "slug": f"bench-{index}",
-                    "verification_method": "match",
-                    "verification_field": "email",
-                    "allow_attachment_download": True,
-                    "notify_on_create": False,
-                    "notify_on_status_change": False,
-                    "field_ids": [
-                        (0, 0, {"field_id": field.id, "sequence": i})
-                        for i, field in enumerate(allowed[:field_count])
-                    ],
-                }
-            )
-            team = env["helpdesk.ticket.team"].create(
-                {"name": f"Bench {index}", "status_page_id": page.id}
-            )
-            ticket = env["helpdesk.ticket"].create(
-                {
-                    "name": f"Bench ticket {index}",
-                    "description": "<p>Bench</p>",
-                    "team_id": team.id,
-                    "partner_id": partner.id,
-                    "partner_email": partner.email,
-                }
-            )
-            for step in range(history):
-                ticket.stage_id = stages[step % len(stages)]
-            env["ir.attachment"].create(
-                [
-                    {
-                        "name": f"file{i}.txt",
-                        "raw": b"bench",
-                        "res_model": "helpdesk.ticket",
-                        "res_id": ticket.id,
-                    }
-                    for i in range(attachments)
-                ]
-            )
-            tickets.append((page.slug, ticket.sudo().status_token, ticket.id))
-        portal_user = env.ref("base.demo_user0")
-        portal_ticket = env["helpdesk.ticket"].create(
-            {
-                "name": "Portal bench",
-                "description": "<p>Bench</p>",
-                "partner_id": portal_user.partner_id.id,
-            }
-        )
-        cr.commit()
-        return tickets, portal_ticket.id
+        if not env["helpdesk.status.page"].search([("slug", "=", "bench-code")]):
+            create_data(env)
+            cr.commit()
+        return read_data(env)
 
 
-def measure(client, logfile, repeat, name, path, cookie=""):
-    client.get(path)  # warm the caches: templates, assets
-    time.sleep(0.2)
+def last_code(registry, email):
+    """The one-time code last e-mailed to ``email``: the e-mail is queued,
+    and its subject holds the code."""
+    with registry.cursor() as cr:
+        cr.execute(
+            """
+            SELECT m.subject FROM mail_mail mm
+              JOIN mail_message m ON m.id = mm.mail_message_id
+             WHERE mm.email_to = %s ORDER BY mm.id DESC LIMIT 1
+            """,
+            [email],
+        )
+        return CODE_RE.search(cr.fetchone()[0]).group(1)
+
+
+# ------------------------------------------------------------
+# Request log
+# ------------------------------------------------------------
+
+
+def log_end(logfile):
     with open(logfile, "rb") as log:
-        offset = log.seek(0, 2)
-    request = urllib.request.Request(
-        client.base_url + path, headers={"Cookie": cookie or client.cookie()}
-    )
-    for _ in range(repeat):
-        with urllib.request.urlopen(request, timeout=30) as response:
-            response.read()
-    time.sleep(0.5)
-    entries = read_log(logfile, offset, "GET", path)
-    return summary(name, entries)
+        return log.seek(0, 2)
 
 
 def read_log(logfile, offset, method, path):
+    time.sleep(SLEEP_FOR_LOG)
     with open(logfile, encoding="utf-8", errors="replace") as log:
         log.seek(offset)
         text = log.read()
@@ -181,20 +287,121 @@ def summary(name, entries):
     }
 
 
-def verify(client, logfile, slug, token):
-    """Verify by e-mail on the per-ticket link; returns the POST's figures."""
+# ------------------------------------------------------------
+# Measurements
+# ------------------------------------------------------------
+
+
+def measure(client, logfile, repeat, name, path, mark=None):
+    """GET ``path`` ``repeat`` times in ``client``'s session, after one
+    unmeasured request that warms the caches (templates, assets)."""
+    html = client.get(path)
+    if mark and mark not in html:
+        raise RuntimeError(f"{path} did not answer the expected page")
+    offset = log_end(logfile)
+    for _ in range(repeat):
+        client.get(path)
+    entries = read_log(logfile, offset, "GET", path)
+    if {m["status"] for m in entries} != {"200"}:
+        raise RuntimeError(f"{path} answered {[m['status'] for m in entries]}")
+    return summary(name, entries)
+
+
+def verify_match(client, slug, token):
+    """Verify by e-mail on the ticket's link; the 303 leads to the view."""
     path = f"/status/{slug}/{token}"
-    csrf = client.csrf(path)
-    with open(logfile, "rb") as log:
-        offset = log.seek(0, 2)
+    html = client.post(
+        f"{path}/verify", {"csrf_token": client.csrf(path), "contact": VIEW_EMAIL}
+    )
+    if TICKET_VIEW_MARK not in html:
+        raise RuntimeError(f"verification by match refused on {path}")
+
+
+def verify_code(client, registry, slug, token):
+    """Ask for a code on the ticket's link, then enter it from the e-mail."""
+    path = f"/status/{slug}/{token}"
     client.post(
-        f"{path}/verify",
-        {"csrf_token": csrf, "kind": "email", "contact": "bench@example.com"},
+        f"{path}/verify", {"csrf_token": client.csrf(path), "contact": CODE_EMAIL}
     )
-    time.sleep(0.5)
-    return summary(
-        "verification POST (match)", read_log(logfile, offset, "POST", f"{path}/verify")
+    html = client.post(
+        f"{path}/code",
+        {"csrf_token": client.csrf(path), "code": last_code(registry, CODE_EMAIL)},
     )
+    if TICKET_VIEW_MARK not in html:
+        raise RuntimeError(f"verification by code refused on {path}")
+
+
+def measure_posts(logfile, repeat, flow, posts):
+    """Run ``flow`` (a new browser each time) once to warm the caches, then
+    ``repeat`` times; one summary per (name, path) POST of ``posts``."""
+    flow()
+    offset = log_end(logfile)
+    for _ in range(repeat):
+        flow()
+    return [
+        summary(name, read_log(logfile, offset, "POST", path)) for name, path in posts
+    ]
+
+
+def verification_results(base_url, logfile, registry, data, repeat):
+    slug, token = data["views"][0]
+    match = measure_posts(
+        logfile,
+        repeat,
+        lambda: verify_match(Client(base_url), slug, token),
+        [("verification POST (match)", f"/status/{slug}/{token}/verify")],
+    )
+    code_slug, code_token = data["code"]
+    code = measure_posts(
+        logfile,
+        repeat,
+        lambda: verify_code(Client(base_url), registry, code_slug, code_token),
+        [
+            (
+                "verification POST (code: send)",
+                f"/status/{code_slug}/{code_token}/verify",
+            ),
+            (
+                "verification POST (code: check)",
+                f"/status/{code_slug}/{code_token}/code",
+            ),
+        ],
+    )
+    return match + code
+
+
+def portal_client(base_url):
+    """helpdesk_mgmt's demo portal user, logged in."""
+    portal = Client(base_url)
+    portal.post(
+        "/web/login",
+        {
+            "csrf_token": portal.csrf("/web/login"),
+            "login": "portal",
+            "password": "portal",
+        },
+    )
+    return portal
+
+
+def http_results(base_url, logfile, registry, data, repeat):
+    results = verification_results(base_url, logfile, registry, data, repeat)
+    customer = Client(base_url)
+    for (slug, token), size in zip(data["views"], SIZES, strict=True):
+        verify_match(customer, slug, token)
+        path = f"/status/{slug}/{token}"
+        result = measure(
+            customer, logfile, repeat, "ticket view", path, TICKET_VIEW_MARK
+        )
+        results.append(dict(result, size=size))
+    results.append(
+        measure(Client(base_url), logfile, repeat, "/web/login", "/web/login")
+    )
+    path = f"/my/ticket/{data['portal_ticket']}"
+    results.append(
+        measure(portal_client(base_url), logfile, repeat, "/my/ticket (portal)", path)
+    )
+    return results
 
 
 def wrk(url, cookie):
@@ -202,57 +409,37 @@ def wrk(url, cookie):
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
     output = subprocess.run(command, capture_output=True, text=True, timeout=60).stdout
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
+
+
+def wrk_results(base_url, data):
+    """Requests/s of the largest ticket view and of /web/login, each warmed."""
+    customer = Client(base_url)
+    slug, token = data["views"][-1]
+    verify_match(customer, slug, token)
+    view_url = f"{base_url}/status/{slug}/{token}"
+    customer.get(f"/status/{slug}/{token}")
+    Client(base_url).get("/web/login")
+    return [
+        {"name": "wrk ticket view", **wrk(view_url, customer.cookie())},
+        {"name": "wrk /web/login", **wrk(f"{base_url}/web/login", "")},
+    ]
 
 
 def main():
     base_url, logfile, db, repeat = sys.argv[1:5]
-    repeat = int(repeat)
-    tickets, portal_ticket_id = prepare(db)
-    customer = Client(base_url)
-    results = []
-    slug, token, _ticket_id = tickets[0]
-    results.append(verify(customer, logfile, slug, token))
-    for (slug, token, _ticket_id), size in zip(tickets, SIZES, strict=True):
-        if slug != tickets[0][0]:
-            verify(customer, logfile, slug, token)
-        if "--wrk" in sys.argv:
-            break
-        result = measure(
-            customer, logfile, repeat, "ticket view", f"/status/{slug}/{token}"
-        )
-        result["size"] = size
-        results.append(result)
-    anonymous = Client(base_url)
-    if "--wrk" in sys.argv:
-        slug, token, _ticket_id = tickets[-1]
-        results = [
-            {
-                "name": "wrk ticket view",
-                "rps": wrk(f"{base_url}/status/{slug}/{token}", customer.cookie()),
-            },
-            {"name": "wrk /web/login", "rps": wrk(f"{base_url}/web/login", "")},
-        ]
+    with_wrk = "--wrk" in sys.argv
+    options = [arg for arg in sys.argv[5:] if arg != "--wrk"]
+    registry = open_registry(db, options)
+    data = prepare(registry)
+    if with_wrk:
+        results = wrk_results(base_url, data)
     else:
-        results.append(measure(anonymous, logfile, repeat, "/web/login", "/web/login"))
-        portal = Client(base_url)
-        portal.post(
-            "/web/login",
-            {
-                "csrf_token": portal.csrf("/web/login"),
-                "login": "portal",
-                "password": "portal",
-            },
-        )
-        results.append(
-            measure(
-                portal,
-                logfile,
-                repeat,
-                "/my/ticket (portal)",
-                f"/my/ticket/{portal_ticket_id}",
-            )
-        )
+        results = http_results(base_url, logfile, registry, data, int(repeat))
     for result in results:
         print(json.dumps(result))
 

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, http
+from odoo import http
 from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 
@@ -79,7 +79,7 @@ class StatusPageController(http.Controller):
 
     def _render_ticket(self, page, ticket, preview=False):
         if not preview:
-            ticket.sudo().status_page_last_view = fields.Datetime.now()
+            ticket._touch_status_page_view()
         values = ticket.with_context(lang=request.env.lang)._get_status_page_values(
             page
         )

@@ -471,6 +471,15 @@ class HelpdeskTicket(models.Model):
         )
         return res
 
+    def _touch_status_page_view(self):
+        """Record that the customer opened the page, at most once a minute:
+        reloads and parallel requests then do not contend for the row."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        last = self.status_page_last_view
+        if not last or now - last > timedelta(minutes=1):
+            self.sudo().status_page_last_view = now
+
     def _get_status_page_tz(self):
         """Time zone of the page: the assigned agent's, else the company's,
         else UTC."""

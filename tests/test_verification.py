@@ -248,6 +248,18 @@ class TestVerification(StatusPageCommon, SMSCase):
         arabic = self.ticket.with_context(lang="ar_001")
         self.assertIn("ص", arabic._format_status_time(when, "Asia/Riyadh"))
 
+    def test_last_view_recorded_once_a_minute(self):
+        ticket = self.ticket
+        ticket._touch_status_page_view()
+        first = ticket.status_page_last_view
+        self.assertTrue(first)
+        with freeze_time(first + timedelta(seconds=30)):
+            ticket._touch_status_page_view()
+        self.assertEqual(ticket.status_page_last_view, first)
+        with freeze_time(first + timedelta(minutes=2)):
+            ticket._touch_status_page_view()
+        self.assertGreater(ticket.status_page_last_view, first)
+
     def test_time_zone_agent_then_company_then_utc(self):
         ticket = self.ticket
         ticket.user_id = self.env.user
