@@ -10,7 +10,7 @@ import sys
 
 import odoo
 from odoo import api
-from odoo.tools import config
+from odoo.tools import SQL, config
 
 TICKETS = 100_000
 
@@ -37,17 +37,25 @@ def add_tickets(cr):
     cr.execute("ANALYZE helpdesk_ticket")
 
 
-def capture_plans(env, label, call):
+def capture_plans(env, label, call, key_column):
+    """Run ``call`` and print the plan of its first SELECT on helpdesk_ticket
+    that filters on ``key_column``: the lookup itself, not what follows."""
     cr = env.cr
     captured = []
     execute = type(cr).execute
 
     def recording_execute(self, query, params=None, log_exceptions=True):
-        text = query.code if hasattr(query, "code") else str(query)
-        if "helpdesk_ticket" in text and text.lstrip().upper().startswith("SELECT"):
-            if params is None:
-                params = getattr(query, "params", None)
-            captured.append((text, params))
+        # An odoo.tools.SQL object carries its own parameters.
+        text, args = (
+            (query.code, query.params)
+            if isinstance(query, SQL)
+            else (
+                str(query),
+                params,
+            )
+        )
+        if text.lstrip().upper().startswith("SELECT") and key_column in text:
+            captured.append((text, args))
         return execute(self, query, params, log_exceptions)
 
     type(cr).execute = recording_execute
@@ -87,9 +95,11 @@ def main():
             env,
             "number",
             lambda: page._find_ticket_by_number(" " + ticket.number.lower() + " "),
+            "upper(number)",
         )
+        token = ticket.sudo().status_token
         capture_plans(
-            env, "token", lambda: page._find_ticket_by_token(ticket.sudo().status_token)
+            env, "token", lambda: page._find_ticket_by_token(token), "status_token"
         )
 
 

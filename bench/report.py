@@ -40,12 +40,21 @@ def bulk_rows(rows, out):
     ref_few, ref_many = bulk[("reference", small)], bulk[("reference", large)]
     row(
         rows,
-        f"bulk move queries {small} -> {large}",
+        f"bulk move queries, all {small} -> {large}",
         f"{few['queries']:.0f} -> {many['queries']:.0f}",
         f"{ref_few['queries']:.0f} -> {ref_many['queries']:.0f} helpdesk_mgmt",
         "-",
         "constant per batch",
         many["queries"] - few["queries"] <= ref_many["queries"] - ref_few["queries"],
+    )
+    row(
+        rows,
+        f"bulk move status-log queries {small} -> {large}",
+        f"{few.get('log_queries', '?')} -> {many.get('log_queries', '?')}",
+        "-",
+        "-",
+        "constant per batch",
+        "log_queries" in few and few["log_queries"] == many.get("log_queries"),
     )
     row(
         rows,
@@ -100,11 +109,13 @@ def http_rows(rows, out):
 
 def explain_rows(rows, out):
     for plan in read(out, "explain.jsonl"):
-        first = plan["plan"].splitlines()[0].strip()
+        # The scan line names the index; the plan's first line is often a Limit.
+        lines = [line.strip(" ->") for line in plan["plan"].splitlines()]
+        first = next((line for line in lines if "Scan" in line), lines[0])
         row(
             rows,
             f"lookup by {plan['lookup']}, 100k tickets",
-            first[:48],
+            first.split("  (")[0][:64],
             "-",
             "-",
             "index scan",
@@ -113,16 +124,20 @@ def explain_rows(rows, out):
 
 
 def wrk_rows(rows, out):
-    wrk = {r["name"]: r["rps"] for r in read(out, "wrk.jsonl")}
+    wrk = {r["name"]: r for r in read(out, "wrk.jsonl")}
     ours, login = wrk["wrk ticket view"], wrk["wrk /web/login"]
+    ratio = ours["rps"] / login["rps"]
+    # An error answer (e.g. a 500 after serialization failures) is fast and
+    # would flatter the figure: any makes the row fail.
+    errors = ours.get("errors", 0) + login.get("errors", 0)
     row(
         rows,
         "throughput, --workers=2 (req/s)",
-        f"{ours:.0f}",
-        f"{login:.0f} /web/login",
-        f"{ours / login:.2f}x",
+        f"{ours['rps']:.0f}" + (f" ({errors} errors)" if errors else ""),
+        f"{login['rps']:.0f} /web/login",
+        f"{ratio:.2f}x",
         ">= 0.8x",
-        ours / login >= 0.8,
+        ratio >= 0.8 and not errors,
     )
 
 
