@@ -103,8 +103,13 @@ class StatusPageController(http.Controller):
         )
 
     def _render_code_form(self, page, token, ticket, **values):
-        wait = request.env["helpdesk.status.page.challenge"]._get_resend_wait(
-            page, ticket
+        # Right after a code is sent the wait is the whole delay.
+        wait = (
+            page.resend_delay
+            if values.get("sent")
+            else request.env["helpdesk.status.page.challenge"]._get_resend_wait(
+                page, ticket
+            )
         )
         return self._render(
             "helpdesk_mgmt_status_page.status_page_code",

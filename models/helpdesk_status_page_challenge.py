@@ -89,23 +89,17 @@ class HelpdeskStatusPageChallenge(models.Model):
         Challenge.create({"kind": "request", "page_id": page.id, "ip": ip})
 
     @api.model
-    def _check_failures(self, page, ticket):
+    def _check_failures(self, page, ticket, rows):
         """Refuse codes for a ticket with too many wrong entries in 24 hours.
 
         ``max_failures_per_day`` counts across codes: with 10 and 4 digits a
         code is guessed with at most 10 / 10,000 = 0.1 % chance per ticket
         per day, however many codes are asked for.
 
+        :param rows: the ticket's rows of the last 24 hours, newest first
         :raise UserError: the ticket is paused for now
         """
-        failures = self.sudo().search(
-            [
-                ("kind", "=", "failure"),
-                ("ticket_id", "=", ticket.id),
-                ("create_date", ">", fields.Datetime.now() - DAY),
-            ],
-            order="create_date desc",
-        )
+        failures = rows.filtered(lambda row: row.kind == "failure")
         cap = page.max_failures_per_day
         if len(failures) >= cap:
             # Verification resumes when the cap-th latest failure leaves the window.
@@ -121,16 +115,41 @@ class HelpdeskStatusPageChallenge(models.Model):
             )
 
     @api.model
-    def _get_resend_wait(self, page, ticket):
-        """Seconds before a new code may be sent for ``ticket`` (0: now)."""
-        last = self.sudo().search(
+    def _get_ticket_rows(self, ticket):
+        """The ticket's codes and wrong entries of the last 24 hours, newest
+        first, read in one query: every per-ticket limit counts from them."""
+        return self.sudo().search_fetch(
             [
-                ("kind", "=", "code"),
+                ("kind", "in", ("code", "failure")),
                 ("ticket_id", "=", ticket.id),
-                ("create_date", ">", fields.Datetime.now() - HOUR),
+                ("create_date", ">", fields.Datetime.now() - DAY),
             ],
-            limit=1,
+            [
+                "kind",
+                "page_id",
+                "create_date",
+                "expires_at",
+                "attempts",
+                "used",
+                "code_hash",
+            ],
         )
+
+    @api.model
+    def _get_codes_sent(self, rows):
+        """The codes of the last hour among ``rows``, newest first."""
+        since = fields.Datetime.now() - HOUR
+        return rows.filtered(lambda row: row.kind == "code" and row.create_date > since)
+
+    @api.model
+    def _get_resend_wait(self, page, ticket, sent=None):
+        """Seconds before a new code may be sent for ``ticket`` (0: now).
+
+        :param sent: the ticket's codes of the last hour, when already read
+        """
+        if sent is None:
+            sent = self._get_codes_sent(self._get_ticket_rows(ticket))
+        last = sent[:1]
         if not last:
             return 0
         elapsed = (fields.Datetime.now() - last.create_date).total_seconds()
@@ -148,8 +167,8 @@ class HelpdeskStatusPageChallenge(models.Model):
     def _send_code(self, page, ticket, kind):
         """Create a one-time code for ``ticket`` and queue it to its contact.
 
-        The code is stored only as a keyed hash, and replaces the ticket's
-        previous codes.
+        The code is stored only as a keyed hash; only the ticket's latest
+        code can be used.
 
         :param page: ``helpdesk.status.page`` serving the ticket
         :param ticket: ``helpdesk.ticket``
@@ -158,8 +177,10 @@ class HelpdeskStatusPageChallenge(models.Model):
         :raise UserError: asked again too early, too many
             codes this hour, or too many wrong codes today
         """
-        self._check_failures(page, ticket)
-        wait = self._get_resend_wait(page, ticket)
+        rows = self._get_ticket_rows(ticket)
+        self._check_failures(page, ticket, rows)
+        sent = self._get_codes_sent(rows)
+        wait = self._get_resend_wait(page, ticket, sent)
         if wait:
             raise UserError(
                 self.env._(
@@ -168,15 +189,6 @@ class HelpdeskStatusPageChallenge(models.Model):
                     seconds=wait,
                 )
             )
-        Challenge = self.sudo()
-        now = fields.Datetime.now()
-        sent = Challenge.search(
-            [
-                ("kind", "=", "code"),
-                ("ticket_id", "=", ticket.id),
-                ("create_date", ">", now - HOUR),
-            ]
-        )
         if len(sent) >= page.max_codes_per_hour:
             raise UserError(
                 self.env._(
@@ -188,9 +200,9 @@ class HelpdeskStatusPageChallenge(models.Model):
                     ),
                 )
             )
-        sent.filtered(lambda c: not c.used).write({"used": True})
         code = f"{secrets.randbelow(10**page.code_length):0{page.code_length}d}"
-        challenge = Challenge.create(
+        now = fields.Datetime.now()
+        challenge = self.sudo().create(
             {
                 "kind": "code",
                 "page_id": page.id,
@@ -215,17 +227,16 @@ class HelpdeskStatusPageChallenge(models.Model):
         :raise UserError: wrong, expired or used-up code,
             or too many wrong codes today
         """
-        self._check_failures(page, ticket)
-        challenge = self.sudo().search(
-            [
-                ("kind", "=", "code"),
-                ("ticket_id", "=", ticket.id),
-                ("page_id", "=", page.id),
-                ("used", "=", False),
-            ],
-            limit=1,
-        )
-        if not challenge or challenge.expires_at <= fields.Datetime.now():
+        rows = self._get_ticket_rows(ticket)
+        self._check_failures(page, ticket, rows)
+        # Only the latest code counts: asking for a new one voids the others.
+        challenge = rows.filtered(lambda row: row.kind == "code")[:1]
+        if (
+            not challenge
+            or challenge.used
+            or challenge.page_id != page
+            or challenge.expires_at <= fields.Datetime.now()
+        ):
             raise UserError(self.env._("This code has expired. Ask for a new code."))
         if challenge.attempts >= page.max_attempts:
             raise UserError(
@@ -236,10 +247,10 @@ class HelpdeskStatusPageChallenge(models.Model):
             challenge.used = True
             return True
         challenge.attempts += 1
-        self.sudo().create(
+        failure = self.sudo().create(
             {"kind": "failure", "page_id": page.id, "ticket_id": ticket.id}
         )
-        self._check_failures(page, ticket)
+        self._check_failures(page, ticket, failure | rows)
         left = page.max_attempts - challenge.attempts
         if not left:
             raise UserError(
@@ -252,22 +263,23 @@ class HelpdeskStatusPageChallenge(models.Model):
     @api.model
     def _queue_code_mail(self, ticket, code):
         """Queue the code e-mail, linked to no record: never in the chatter,
-        deleted once sent."""
+        deleted once sent. Rendered without a notification layout, a code
+        needs none and the customer waits for it."""
         template = self.env.ref(
             "helpdesk_mgmt_status_page.mail_template_status_code"
         ).sudo()
-        template.with_context(status_code=code).send_mail(
-            ticket.id,
-            email_values={
+        values = template.with_context(status_code=code)._generate_template(
+            ticket.ids, ("subject", "body_html", "email_from")
+        )[ticket.id]
+        self.env["mail.mail"].sudo().create(
+            {
+                "subject": values["subject"],
+                "body_html": values["body_html"],
+                "email_from": values["email_from"],
+                "author_id": ticket.company_id.partner_id.id,
                 "email_to": ticket.partner_email or ticket.partner_id.email,
-                "recipient_ids": [],
-                "partner_ids": [],
-                "model": False,
-                "res_id": False,
                 "auto_delete": True,
-                "scheduled_date": False,
-            },
-            email_layout_xmlid="mail.mail_notification_light",
+            }
         )
 
     @api.model

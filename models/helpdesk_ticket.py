@@ -119,12 +119,13 @@ class HelpdeskTicket(models.Model):
     def _compute_status_page_lang(self):
         websites = {}
         for ticket in self:
+            lang = ticket.partner_id.lang
             page = ticket.status_page_id
-            if page and page not in websites:
-                websites[page] = page._get_website()
-            ticket.status_page_lang = ticket.partner_id.lang or (
-                websites[page].default_lang_id.code if page else False
-            )
+            if not lang and page:
+                if page not in websites:
+                    websites[page] = page._get_website()
+                lang = websites[page].default_lang_id.code
+            ticket.status_page_lang = lang or False
 
     @api.depends("status_token", "status_page_id", "status_page_lang")
     def _compute_status_page_url(self):

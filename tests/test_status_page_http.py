@@ -471,3 +471,31 @@ class TestStatusPagePreview(StatusPageHttpCommon):
         response = self._get(f"/status/preview/{self.ticket.id}")
         self.assertEqual(response.status_code, 404)
         self.assertNotIn("o_status_timeline", response.text)
+
+
+@tagged("post_install", "-at_install")
+class TestStatusPageQueries(StatusPageHttpCommon):
+    def _post_queries(self, path, data):
+        """Queries of one POST, its redirect not followed, caches warm."""
+        token = CSRF_RE.search(self._get(self._token_path()).text).group(1)
+        before = self.cr.sql_log_count
+        response = self.url_open(
+            path, data={"csrf_token": token, **data}, allow_redirects=False
+        )
+        self.assertLess(response.status_code, 400)
+        return self.cr.sql_log_count - before
+
+    def test_verification_queries(self):
+        """Verification POSTs stay within 20 queries, code sending included."""
+        self.page.resend_delay = 0
+        path = f"{self._token_path()}/verify"
+        email = {"contact": "customer@example.com"}
+        self._post_queries(path, email)  # warm the template caches
+        sent = self._post_queries(path, email)
+        checked = self._post_queries(
+            f"{self._token_path()}/code", {"code": self._last_code()}
+        )
+        self.page.verification_method = "match"
+        matched = self._post_queries(path, email)
+        for count in (sent, checked, matched):
+            self.assertLessEqual(count, 20, (sent, checked, matched))
