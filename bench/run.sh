@@ -41,10 +41,17 @@ create_db() {
         >"$OUT/$1.log" 2>&1
 }
 
+# With --workers, Odoo re-runs its own command line for the websocket
+# process: "python -m odoo" cannot be re-run that way, Odoo's script can.
+ODOO_SERVER=("$ODOO_PYTHON" -m odoo)
+if [ -x "$(dirname "$ODOO_PYTHON")/odoo" ]; then
+    ODOO_SERVER=("$(dirname "$ODOO_PYTHON")/odoo")
+fi
+
 start_server() {
     stop_server
     : >"$OUT/server.log"
-    "$ODOO_PYTHON" -m odoo --addons-path="$ODOO_ADDONS_PATH" -d "$DB" \
+    "${ODOO_SERVER[@]}" --addons-path="$ODOO_ADDONS_PATH" -d "$DB" \
         --db-filter="^$DB\$" --http-interface=127.0.0.1 --http-port="$PORT" \
         --log-handler=werkzeug:INFO --logfile="$OUT/server.log" "$@" &
     SERVER_PID=$!

@@ -276,6 +276,7 @@ class HelpdeskStatusPageChallenge(models.Model):
                 "subject": values["subject"],
                 "body_html": values["body_html"],
                 "email_from": values["email_from"],
+                "reply_to": values["email_from"],
                 "author_id": ticket.company_id.partner_id.id,
                 "email_to": ticket.partner_email or ticket.partner_id.email,
                 "auto_delete": True,
