@@ -265,9 +265,16 @@ class HelpdeskStatusPageChallenge(models.Model):
         """Queue the code e-mail, linked to no record: never in the chatter,
         deleted once sent. Rendered without a notification layout, a code
         needs none and the customer waits for it."""
-        template = self.env.ref(
+        # A data record, looked up from the cache without a query for its
+        # existence: the customer waits for this e-mail.
+        template_id = self.env["ir.model.data"]._xmlid_to_res_id(
             "helpdesk_mgmt_status_page.mail_template_status_code"
-        ).sudo()
+        )
+        template = self.env["mail.template"].sudo().browse(template_id)
+        # The customer (language) and the company (sender) in one read.
+        (ticket.partner_id | ticket.company_id.partner_id).fetch(
+            ["lang", "name", "email"]
+        )
         values = template.with_context(status_code=code)._generate_template(
             ticket.ids, ("subject", "body_html", "email_from")
         )[ticket.id]

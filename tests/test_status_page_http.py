@@ -497,5 +497,7 @@ class TestStatusPageQueries(StatusPageHttpCommon):
         )
         self.page.verification_method = "match"
         matched = self._post_queries(path, email)
+        # A real server adds 3 queries of its own to every request (database
+        # list, registry signaling, now()): 17 here is SPEC's 20 there.
         for count in (sent, checked, matched):
-            self.assertLessEqual(count, 20, (sent, checked, matched))
+            self.assertLessEqual(count, 17, (sent, checked, matched))
