@@ -584,18 +584,6 @@ class HelpdeskStatusPage(models.Model):
         value = (value or "").strip()
         return (email_normalize(value) or value).casefold()
 
-    @api.model
-    def _normalize_phone(self, ticket, value, raise_exception=False):
-        """E.164 form of ``value``, read with the ticket's country (its
-        partner's, else its company's) as the default region."""
-        country = ticket.partner_id.country_id or ticket.company_id.country_id
-        return ticket._phone_format(
-            number=value,
-            country=country,
-            force_format="E164",
-            raise_exception=raise_exception,
-        )
-
     def _match_contact(self, ticket, kind, value):
         """Whether ``value`` is the ticket's e-mail or phone.
 
@@ -611,7 +599,7 @@ class HelpdeskStatusPage(models.Model):
                 self._normalize_email(stored), self._normalize_email(value)
             )
         try:
-            given = self._normalize_phone(ticket, value, raise_exception=True)
+            given = ticket._format_status_phone(value, raise_exception=True)
         except UserError as error:
             raise UserError(
                 self.env._(
@@ -620,9 +608,7 @@ class HelpdeskStatusPage(models.Model):
                     phone=value.strip(),
                 )
             ) from error
-        stored = ticket.partner_phone and self._normalize_phone(
-            ticket, ticket.partner_phone
-        )
+        stored = ticket.partner_phone and ticket._format_status_phone()
         return bool(stored and given) and consteq(stored, given)
 
     @api.model
@@ -635,12 +621,10 @@ class HelpdeskStatusPage(models.Model):
                 return ""
             local, domain = email.split("@", 1)
             return f"{local[:1]}•••@{domain}"
-        phone = ticket.partner_phone and self._normalize_phone(
-            ticket, ticket.partner_phone
-        )
+        phone = ticket.partner_phone and ticket._format_status_phone()
         if not phone:
             return ""
-        country = ticket.partner_id.country_id or ticket.company_id.country_id
+        country = ticket._get_status_phone_country()
         prefix = f"+{country.phone_code}" if country.phone_code else phone[:3]
         if not phone.startswith(prefix):
             prefix = phone[:3]

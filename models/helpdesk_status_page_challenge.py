@@ -299,14 +299,9 @@ class HelpdeskStatusPageChallenge(models.Model):
         body = template.with_context(status_code=code)._render_field(
             "body", ticket.ids, compute_lang=True
         )[ticket.id]
-        number = ticket._phone_format(
-            number=ticket.partner_phone,
-            country=ticket.partner_id.country_id or ticket.company_id.country_id,
-            force_format="E164",
-        )
         self.env["sms.sms"].sudo().create(
             {
-                "number": number or ticket.partner_phone,
+                "number": ticket._format_status_phone() or ticket.partner_phone,
                 "body": body,
                 "partner_id": ticket.partner_id.id,
                 "state": "outgoing",

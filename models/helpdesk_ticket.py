@@ -334,10 +334,7 @@ class HelpdeskTicket(models.Model):
             .create(
                 [
                     {
-                        "number": ticket._phone_format(
-                            number=ticket.partner_phone, force_format="E164"
-                        )
-                        or ticket.partner_phone,
+                        "number": ticket._format_status_phone() or ticket.partner_phone,
                         "body": bodies[ticket.id],
                         "partner_id": ticket.partner_id.id,
                         "mail_message_id": message_by_ticket[ticket.id].id,
@@ -471,6 +468,26 @@ class HelpdeskTicket(models.Model):
             """
         )
         return res
+
+    def _get_status_phone_country(self):
+        """Default region of the ticket's phone numbers: the contact's
+        country, else the company's."""
+        self.ensure_one()
+        return self.partner_id.country_id or self.company_id.country_id
+
+    def _format_status_phone(self, number=None, raise_exception=False):
+        """E.164 form of ``number``, by default the ticket's phone, read in
+        the ticket's region; the one form phones are compared and sent in.
+
+        :raise UserError: with ``raise_exception``, unreadable number
+        """
+        self.ensure_one()
+        return self._phone_format(
+            number=self.partner_phone if number is None else number,
+            country=self._get_status_phone_country(),
+            force_format="E164",
+            raise_exception=raise_exception,
+        )
 
     def _touch_status_page_view(self):
         """Record that the customer opened the page, at most once a minute:
