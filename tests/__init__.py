@@ -6,3 +6,4 @@ from . import test_notifications
 from . import test_verification
 from . import test_status_page_http
 from . import test_status_page_tour
+from . import test_description
