@@ -6,9 +6,29 @@
   defines itself, unless it sets ``allow_inherited_tests_method``.
 - Odoo's tag selector gives every test case ``_test_params``, which the web
   JS suites read.
+- pytest-odoo imports ``odoo.tests`` while Odoo's ``test_enable`` is off (it
+  turns it on per test module only, so that loading the registry runs no
+  test), and ``odoo/tests/common.py`` logs an ERROR with a stack when imported
+  outside test mode. The framework is imported here first, in test mode.
 """
 
 import inspect
+
+import pytest
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_cmdline_main(config):
+    # Runs before pytest-odoo's own wrapper, which imports odoo.tests.
+    from odoo.tools import config as odoo_config
+
+    test_enable = odoo_config["test_enable"]
+    odoo_config["test_enable"] = True
+    try:
+        import odoo.tests  # noqa: F401
+    finally:
+        odoo_config["test_enable"] = test_enable
+    yield
 
 
 def _is_odoo_test(item, cls, module):
