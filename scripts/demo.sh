@@ -11,7 +11,9 @@ DB=${HSP_DEMO_DB:-${MODULE}_demo}
 PORT=${HSP_DEMO_PORT:-8069}
 LOG=$WORK_DIR/install-$DB.log
 # Arabic (right to left) and Polish beside English, for the language switcher.
-DEMO_LANGS=ar_001,pl_PL
+# English comes first: Odoo makes the first language loaded into a new database
+# its default (website, users, contacts) and would otherwise leave it inactive.
+DEMO_LANGS=en_US,ar_001,pl_PL
 if psql -d postgres -Atc "select 1 from pg_database where datname = '$DB'" | grep -q 1; then
     log "updating the demo database $DB"
     odoo_cmd -d "$DB" -u "$MODULE" --load-language="$DEMO_LANGS" --stop-after-init \
@@ -26,9 +28,16 @@ fi || { tail -n 40 "$LOG" >&2; log "install failed, see $LOG"; exit 1; }
 odoo_cmd shell -d "$DB" --no-http --log-level=warn 2>/dev/null <<PY | sed -n 's/^DEMO: //p'
 env["ir.config_parameter"].set_param("web.base.url", "http://localhost:$PORT")
 env["ir.config_parameter"].set_param("web.base.url.freeze", True)
-env.ref("website.default_website").language_ids |= env["res.lang"].search(
+website = env.ref("website.default_website")
+website.language_ids |= env["res.lang"].search(
     [("code", "in", "$DEMO_LANGS".split(","))]
 )
+if website.default_lang_id.code != "en_US":
+    # A demo database made when Arabic came first: English again by default.
+    website.default_lang_id = env.ref("base.lang_en")
+    env["ir.default"].set("res.partner", "lang", "en_US")
+    users = env["res.users"].search([("login", "in", ["admin", "demo"])])
+    (users.partner_id | env.company.partner_id).lang = "en_US"
 env.cr.commit()
 ticket = env.ref("$MODULE.helpdesk_ticket_demo_in_progress").sudo()
 print("DEMO: ")
