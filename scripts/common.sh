@@ -71,6 +71,21 @@ ensure_chromium() {
     command -v chromium >/dev/null 2>&1 || apt_install chromium
 }
 
+# axe-core, the accessibility engine tests/test_accessibility.py injects in
+# the pages; pinned so that new rules never fail a run on their own.
+AXE_CORE_VERSION=4.14.1
+AXE_PATH=$WORK_DIR/node/node_modules/axe-core/axe.min.js
+
+ensure_axe_core() {
+    command -v npm >/dev/null 2>&1 || apt_install npm
+    if ! (npm install --prefix "$WORK_DIR/node" --no-save --no-audit --no-fund \
+        --loglevel=error "axe-core@$AXE_CORE_VERSION" >"$WORK_DIR/npm.log" 2>&1); then
+        cat "$WORK_DIR/npm.log" >&2
+        log "could not install axe-core $AXE_CORE_VERSION with npm"
+        exit 1
+    fi
+}
+
 ensure_python_deps() {
     if ! "$ODOO_PYTHON" -m pip install -q --disable-pip-version-check \
         -r "$REPO_DIR/requirements.txt" -r "$REPO_DIR/test-requirements.txt" \

@@ -8,6 +8,8 @@ source "$(dirname "$0")/common.sh"
 
 setup_environment
 ensure_chromium
+ensure_axe_core
+export HSP_AXE_PATH=${HSP_AXE_PATH:-$AXE_PATH}
 
 # OCA's quality gates (ruff, pylint-odoo, OCA module and .po checks).
 if [ "${HSP_SKIP_LINT:-0}" != 1 ]; then
@@ -34,7 +36,9 @@ HELPDESK_TESTS=$("$ODOO_PYTHON" -c \
     'import odoo.addons.helpdesk_mgmt as m, os; print(os.path.join(m.__path__[0], "tests"))')
 # Arguments replace the default test paths (e.g. one file while developing).
 if [ $# -gt 0 ]; then
-    targets=("$@")
+    # pytest-odoo names a test module after its directory: paths in the
+    # clone go through the module's link in the addons directory.
+    targets=("${@/#"$REPO_DIR"\//$ADDONS_DIR/$MODULE/}")
 else
     targets=("$ADDONS_DIR/$MODULE/tests" "$HELPDESK_TESTS")
 fi

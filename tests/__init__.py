@@ -7,3 +7,4 @@ from . import test_verification
 from . import test_status_page_http
 from . import test_status_page_tour
 from . import test_description
+from . import test_accessibility
