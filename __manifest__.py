@@ -35,6 +35,7 @@
         "views/helpdesk_ticket_status_log_views.xml",
         "views/helpdesk_menus.xml",
         "views/status_page_templates.xml",
+        "views/status_page_csp_templates.xml",
     ],
     "assets": {
         "web.assets_frontend": [

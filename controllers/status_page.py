@@ -1,35 +1,77 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import functools
+import re
+import secrets
+
 from odoo import http
 from odoo.exceptions import AccessError, UserError
 from odoo.http import request
+
+from ..models.helpdesk_status_page import SLUG_RE
+from ..models.helpdesk_status_verification_mixin import (
+    MAX_CONTACT_INPUT,
+    MAX_NUMBER_INPUT,
+)
 
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "X-Robots-Tag": "noindex, nofollow",
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
-    "Content-Security-Policy": "frame-ancestors 'none'",
 }
-PENDING_KEY = "helpdesk_status_pending"
+# What the website's frontend needs, nothing more: its own scripts (inline
+# ones carry the response's nonce, so injected inline handlers never run),
+# inline styles (the page's CSS), images from https (logo, favicon).
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'unsafe-eval'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+DOWNLOAD_CSP = "default-src 'none'; frame-ancestors 'none'"
+ID_RE = re.compile(r"[0-9]{1,9}")
+
+
+def only_method(method):
+    """Run the handler for ``method`` only: Odoo also routes OPTIONS (and
+    HEAD for GET) to it, without CSRF check for OPTIONS."""
+
+    def decorate(handler):
+        @functools.wraps(handler)
+        def wrapper(self, *args, **kwargs):
+            if request.httprequest.method != method:
+                return self._method_not_allowed(method)
+            return handler(self, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 class StatusPageController(http.Controller):
     """Public status page: parse the request, call the page's rules, render.
 
-    Every rule lives on ``helpdesk.status.page`` and
-    ``helpdesk.status.page.challenge``; this class only translates HTTP.
+    Every rule lives on ``helpdesk.status.page`` (finding tickets, deciding
+    verification), ``helpdesk.status.grant`` (what a session may see) and
+    ``helpdesk.status.page.challenge`` (codes and limits); this class only
+    translates HTTP.
     """
 
     # ------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------
 
-    def _secure(self, response):
+    def _secure(self, response, csp=None):
         response.headers.update(SECURITY_HEADERS)
+        response.headers["Content-Security-Policy"] = csp or DOWNLOAD_CSP
         return response
 
     def _render(self, template, values, status=200):
-        return self._secure(request.render(template, values, status=status))
+        nonce = secrets.token_urlsafe(16)
+        response = request.render(
+            template, {**values, "csp_nonce": nonce}, status=status
+        )
+        return self._secure(response, PAGE_CSP.format(nonce=nonce))
 
     def _redirect(self, url):
         return self._secure(request.redirect(url, code=303))
@@ -39,12 +81,21 @@ class StatusPageController(http.Controller):
             "helpdesk_mgmt_status_page.status_page_not_found", {}, status=404
         )
 
+    def _method_not_allowed(self, method):
+        response = self._render(
+            "helpdesk_mgmt_status_page.status_page_not_found", {}, status=405
+        )
+        response.headers["Allow"] = method
+        return response
+
     def _get_page(self, slug):
+        if not (slug and len(slug) <= 64 and SLUG_RE.match(slug.lower())):
+            return request.env["helpdesk.status.page"]
         website = request.website
         Page = request.env["helpdesk.status.page"].sudo()
         return Page.search_fetch(
             [
-                ("slug", "=", (slug or "").lower()),
+                ("slug", "=", slug.lower()),
                 ("website_id", "in", [website.id, False]),
                 ("company_id", "in", [website.company_id.id]),
             ],
@@ -69,13 +120,9 @@ class StatusPageController(http.Controller):
             **values,
         }
 
-    def _get_grant(self, page, ticket):
-        key = page._grant_session_key(ticket)
-        return page._check_grant(ticket, request.session.get(key))
-
-    def _grant(self, page, ticket):
-        request.session[page._grant_session_key(ticket)] = page._make_grant(ticket)
-        request.session.pop(PENDING_KEY, None)
+    @property
+    def _grants(self):
+        return request.env["helpdesk.status.grant"].sudo()
 
     def _render_ticket(self, page, ticket, preview=False):
         if not preview:
@@ -119,24 +166,13 @@ class StatusPageController(http.Controller):
 
     def _get_pending(self, page, token):
         """The ticket this browser is entering a code for, if any."""
-        pending = request.session.get(PENDING_KEY) or {}
-        if pending.get("page_id") != page.id:
-            return None, None
-        ticket = (
-            request.env["helpdesk.ticket"]
-            .sudo()
-            .with_context(active_test=False)
-            .browse(pending.get("ticket_id"))
-            .exists()
-        )
-        if not page._is_ticket_reachable(ticket):
-            return None, None
-        if token and ticket.status_token != token:
-            return None, None
-        return ticket, pending.get("channel")
+        ticket = page._find_ticket_by_token(token) if token else None
+        if token and not ticket:
+            return ticket, None
+        return self._grants._get_pending(request.session, page, ticket)
 
-    def _check_ip(self, page):
-        request.env["helpdesk.status.page.challenge"]._check_ip_limit(
+    def _rate_limit_ip(self, page):
+        request.env["helpdesk.status.page.challenge"]._rate_limit_ip(
             page, request.httprequest.remote_addr
         )
 
@@ -152,6 +188,7 @@ class StatusPageController(http.Controller):
         sitemap=False,
         methods=["GET"],
     )
+    @only_method("GET")
     def status_page(self, slug, token=None, **kwargs):
         """Verification form; the ticket view when this browser has a grant.
         Never sends a code nor grants anything."""
@@ -163,7 +200,7 @@ class StatusPageController(http.Controller):
             ticket = page._find_ticket_by_token(token)
             if not ticket:
                 return self._not_found()
-            if self._get_grant(page, ticket):
+            if self._grants._is_granted(request.session, page, ticket):
                 return self._render_ticket(page, ticket)
         return self._render_form(page, token, ticket)
 
@@ -175,49 +212,33 @@ class StatusPageController(http.Controller):
         sitemap=False,
         methods=["POST"],
     )
+    @only_method("POST")
     def status_verify(self, slug, token=None, number=None, contact=None, **kwargs):
         """Check the contact; then grant, or send a code and ask for it."""
         page = self._get_page(slug)
-        ticket = page and (
-            page._find_ticket_by_token(token)
-            if token
-            else page._find_ticket_by_number(number)
-        )
+        ticket = page and token and page._find_ticket_by_token(token)
         if not page or (token and not ticket):
             return self._not_found()
-        form = {"number": number or "", "contact": contact or ""}
-        hint_ticket = ticket if token else None
-        kinds = page._get_contact_kinds()
-        kind = page._guess_contact_kind(contact) if len(kinds) > 1 else kinds[0]
+        form = {
+            "number": (number or "")[:MAX_NUMBER_INPUT],
+            "contact": (contact or "")[:MAX_CONTACT_INPUT],
+        }
         try:
             request.env["ir.http"]._verify_request_recaptcha_token(
                 "helpdesk_status_page"
             )
-            self._check_ip(page)
-            matched = ticket and page._match_contact(ticket, kind, contact)
+            self._rate_limit_ip(page)
+            if not token:
+                ticket = page._find_ticket_by_number(number)
+            kind = page._verify_contact(ticket, contact, by_number=not token)
         except (UserError, AccessError) as error:
             return self._render_form(
-                page, token, hint_ticket, error=error.args[0], form=form
+                page, token, ticket if token else None, error=error.args[0], form=form
             )
-        if not matched:
-            if token:
-                error = request.env._(
-                    "This e-mail or phone does not match the ticket's contact."
-                )
-            else:
-                error = request.env._(
-                    "We could not find a ticket with this number and contact. "
-                    "Check both and try again."
-                )
-            return self._render_form(page, token, hint_ticket, error=error, form=form)
         if page.verification_method == "match":
-            self._grant(page, ticket)
+            self._grants._grant(request.session, page, ticket)
             return self._redirect(self._page_url(page, ticket.status_token))
-        request.session[PENDING_KEY] = {
-            "page_id": page.id,
-            "ticket_id": ticket.id,
-            "channel": kind,
-        }
+        self._grants._set_pending(request.session, page, ticket, kind)
         try:
             request.env["helpdesk.status.page.challenge"]._send_code(page, ticket, kind)
         except UserError as error:
@@ -232,6 +253,7 @@ class StatusPageController(http.Controller):
         sitemap=False,
         methods=["POST"],
     )
+    @only_method("POST")
     def status_code(self, slug, token=None, code=None, **kwargs):
         """Check the one-time code; on success grant and show the ticket."""
         page = self._get_page(slug)
@@ -241,13 +263,13 @@ class StatusPageController(http.Controller):
         if not ticket:
             return self._redirect(self._page_url(page, token))
         try:
-            self._check_ip(page)
+            self._rate_limit_ip(page)
             request.env["helpdesk.status.page.challenge"]._check_code(
                 page, ticket, code
             )
         except UserError as error:
             return self._render_code_form(page, token, ticket, error=error.args[0])
-        self._grant(page, ticket)
+        self._grants._grant(request.session, page, ticket)
         return self._redirect(self._page_url(page, ticket.status_token))
 
     @http.route(
@@ -258,6 +280,7 @@ class StatusPageController(http.Controller):
         sitemap=False,
         methods=["POST"],
     )
+    @only_method("POST")
     def status_resend(self, slug, token=None, **kwargs):
         """Send a new code to the contact verified before."""
         page = self._get_page(slug)
@@ -267,7 +290,7 @@ class StatusPageController(http.Controller):
         if not ticket:
             return self._redirect(self._page_url(page, token))
         try:
-            self._check_ip(page)
+            self._rate_limit_ip(page)
             request.env["helpdesk.status.page.challenge"]._send_code(
                 page, ticket, channel
             )
@@ -286,14 +309,13 @@ class StatusPageController(http.Controller):
         sitemap=False,
         methods=["POST"],
     )
+    @only_method("POST")
     def status_signout(self, slug, token=None, **kwargs):
         """Forget every status grant and pending code of this browser."""
         page = self._get_page(slug)
         if not page:
             return self._not_found()
-        for key in list(request.session):
-            if key.startswith("helpdesk_status_"):
-                request.session.pop(key)
+        self._grants._forget(request.session)
         return self._redirect(self._page_url(page, token))
 
     @http.route(
@@ -304,17 +326,22 @@ class StatusPageController(http.Controller):
         sitemap=False,
         methods=["GET"],
     )
+    @only_method("GET")
     def status_attachment(self, slug, token, attachment_id, **kwargs):
-        """Download one attachment of a ticket this browser may see."""
+        """Download one file attached to a ticket this browser may see: a
+        stored file only, never a URL (no redirect from this site)."""
         page = self._get_page(slug)
         ticket = page and page._find_ticket_by_token(token)
         if not (
-            ticket and page.allow_attachment_download and self._get_grant(page, ticket)
+            ticket
+            and page.allow_attachment_download
+            and self._grants._is_granted(request.session, page, ticket)
+            and attachment_id in ticket._get_status_page_attachments()
         ):
             return self._not_found()
-        if attachment_id not in ticket._get_status_page_attachments():
-            return self._not_found()
         attachment = request.env["ir.attachment"].sudo().browse(attachment_id)
+        if attachment.type != "binary":
+            return self._not_found()
         stream = request.env["ir.binary"]._get_stream_from(attachment)
         return self._secure(stream.get_response(as_attachment=True))
 
@@ -326,22 +353,27 @@ class StatusPageController(http.Controller):
         sitemap=False,
         methods=["GET"],
     )
+    @only_method("GET")
     def status_preview(self, ticket_id, page_id=None, **kwargs):
         """What the customer sees, for helpdesk users who may read the
-        ticket, through its page or the page given; nothing is recorded."""
+        ticket and the page, through its page or the page given; nothing
+        is recorded."""
         user = request.env.user
         ticket = request.env["helpdesk.ticket"].browse(ticket_id).exists()
         if not (ticket and user.has_group("helpdesk_mgmt.group_helpdesk_user_own")):
             return self._not_found()
-        try:
-            ticket.check_access("read")
-        except AccessError:
+        if page_id and not ID_RE.fullmatch(page_id):
             return self._not_found()
         page = (
             request.env["helpdesk.status.page"].browse(int(page_id)).exists()
-            if page_id and page_id.isdigit()
+            if page_id
             else ticket.status_page_id
         )
+        try:
+            ticket.check_access("read")
+            page.check_access("read")
+        except AccessError:
+            return self._not_found()
         if not page:
             return self._not_found()
         return self._render_ticket(page.sudo(), ticket.sudo(), preview=True)

@@ -1,13 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
-from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import consteq, email_normalize
-from odoo.tools.misc import hmac
+from odoo.tools import html_sanitize
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Taken by the agents' preview route, /status/preview/<ticket id>.
@@ -19,6 +17,7 @@ CONTACT_URL_SCHEMES = ("mailto:", "tel:", "https://")
 
 class HelpdeskStatusPage(models.Model):
     _name = "helpdesk.status.page"
+    _inherit = ["helpdesk.status.verification.mixin"]
     _description = "Helpdesk Status Page"
     _order = "sequence, id"
     _check_company_auto = True
@@ -385,6 +384,25 @@ class HelpdeskStatusPage(models.Model):
             vals["slug"] = vals["slug"].strip().lower()
         return super().write(vals)
 
+    def _update_field_translations(
+        self, field_name, translations, digest=None, source_lang=None
+    ):
+        # Translations are written past the field's conversion, which is
+        # where HTML is sanitized: sanitize them here, in every language,
+        # whole values and translated terms alike.
+        field = self._fields[field_name]
+        if field.type == "html" and field.sanitize:
+
+            def clean(value):
+                if isinstance(value, dict):
+                    return {src: clean(term) for src, term in value.items()}
+                return value and html_sanitize(value, sanitize_style=False)
+
+            translations = {lang: clean(value) for lang, value in translations.items()}
+        return super()._update_field_translations(
+            field_name, translations, digest=digest, source_lang=source_lang
+        )
+
     # ------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------
@@ -505,6 +523,12 @@ class HelpdeskStatusPage(models.Model):
             status: self[f"label_{status}"] or defaults[status] for status in defaults
         }
 
+    def _get_safe_header(self):
+        """The header in the current language, sanitized again when shown:
+        a translation may come from anywhere (import, SQL, another module)."""
+        self.ensure_one()
+        return Markup(html_sanitize(self.header, sanitize_style=False))
+
     def _get_safe_css(self):
         """The page's look as CSS that cannot close its <style> element:
         width and font, then the page's CSS and extra CSS.
@@ -520,158 +544,3 @@ class HelpdeskStatusPage(models.Model):
             rules.append(f".o_status_page {{ font-family: {self.font}; }}")
         css = "\n".join(filter(None, [*rules, self.css, self.extra_css]))
         return Markup(css.replace("<", "\\3c "))
-
-    # ------------------------------------------------------------
-    # Public page: finding tickets, matching contacts, grants
-    # ------------------------------------------------------------
-
-    def _is_ticket_reachable(self, ticket):
-        """Whether ``ticket`` is served by this page and its link still works."""
-        self.ensure_one()
-        if not ticket or ticket.status_page_id != self:
-            return False
-        if self.link_validity_after_close and ticket.closed and ticket.closed_date:
-            limit = ticket.closed_date + timedelta(days=self.link_validity_after_close)
-            return fields.Datetime.now() <= limit
-        return True
-
-    def _find_ticket_by_number(self, number):
-        """The ticket of this page with this number, trimmed and
-        case-insensitive, archived included; empty when none.
-
-        Uses the expression index on ``upper(number)``.
-        """
-        self.ensure_one()
-        number = (number or "").strip()
-        Ticket = self.env["helpdesk.ticket"].sudo().with_context(active_test=False)
-        if not number:
-            return Ticket
-        self.env.cr.execute(
-            "SELECT id FROM helpdesk_ticket WHERE upper(number) = upper(%s)",
-            [number],
-        )
-        tickets = Ticket.browse([row[0] for row in self.env.cr.fetchall()])
-        return tickets.filtered(self._is_ticket_reachable)[:1]
-
-    def _find_ticket_by_token(self, token):
-        """The ticket of this page whose status link holds ``token``."""
-        self.ensure_one()
-        Ticket = self.env["helpdesk.ticket"].sudo().with_context(active_test=False)
-        if not token or len(token) > 64:
-            return Ticket
-        ticket = Ticket.search_fetch(
-            [("status_token", "=", token)],
-            [name for name, field in Ticket._fields.items() if field.column_type],
-            limit=1,
-        )
-        if ticket and consteq(ticket.status_token, token):
-            return ticket if self._is_ticket_reachable(ticket) else Ticket
-        return Ticket
-
-    def _get_contact_kinds(self):
-        """Contact kinds a customer may verify with on this page."""
-        self.ensure_one()
-        if self.verification_field == "email_or_phone":
-            return ["email", "phone"]
-        return [self.verification_field]
-
-    @api.model
-    def _guess_contact_kind(self, value):
-        return "email" if "@" in (value or "") else "phone"
-
-    @api.model
-    def _normalize_email(self, value):
-        value = (value or "").strip()
-        return (email_normalize(value) or value).casefold()
-
-    def _match_contact(self, ticket, kind, value):
-        """Whether ``value`` is the ticket's e-mail or phone.
-
-        :param str kind: ``email`` or ``phone``
-        :raise UserError: the phone number cannot be read
-        """
-        self.ensure_one()
-        if kind not in self._get_contact_kinds() or not (value or "").strip():
-            return False
-        if kind == "email":
-            stored = ticket.partner_email or ticket.partner_id.email
-            return bool(stored) and consteq(
-                self._normalize_email(stored), self._normalize_email(value)
-            )
-        try:
-            given = ticket._format_status_phone(value, raise_exception=True)
-        except UserError as error:
-            raise UserError(
-                self.env._(
-                    "'%(phone)s' is not a phone number we can read. Enter it "
-                    "with your country code, e.g. +966 50 123 4567.",
-                    phone=value.strip(),
-                )
-            ) from error
-        stored = ticket.partner_phone and ticket._format_status_phone()
-        return bool(stored and given) and consteq(stored, given)
-
-    @api.model
-    def _get_contact_hint(self, ticket, kind):
-        """The ticket's contact, masked: ``n•••@example.com``,
-        ``+966 •• ••• 4567``."""
-        if kind == "email":
-            email = email_normalize(ticket.partner_email or ticket.partner_id.email)
-            if not email or "@" not in email:
-                return ""
-            local, domain = email.split("@", 1)
-            return f"{local[:1]}•••@{domain}"
-        phone = ticket.partner_phone and ticket._format_status_phone()
-        if not phone:
-            return ""
-        country = ticket._get_status_phone_country()
-        prefix = f"+{country.phone_code}" if country.phone_code else phone[:3]
-        if not phone.startswith(prefix):
-            prefix = phone[:3]
-        return f"{prefix} •• ••• {phone[-4:]}"
-
-    @api.model
-    def _grant_session_key(self, ticket):
-        return f"helpdesk_status_grant_{ticket.id}"
-
-    @api.model
-    def _grant_fingerprint(self, ticket):
-        """Changes when the ticket's link is regenerated or its contact
-        changes, which revokes the grants made before."""
-        return hmac(
-            self.env(su=True),
-            "helpdesk_mgmt_status_page.grant",
-            (
-                ticket.id,
-                ticket.sudo().status_token,
-                self._normalize_email(ticket.partner_email or ticket.partner_id.email),
-                ticket.partner_phone or "",
-            ),
-        )
-
-    def _make_grant(self, ticket):
-        """Session value that lets this browser see ``ticket`` for
-        ``grant_lifetime`` hours."""
-        self.ensure_one()
-        expires = fields.Datetime.now() + timedelta(hours=self.grant_lifetime)
-        return {
-            "fingerprint": self._grant_fingerprint(ticket),
-            "expires": fields.Datetime.to_string(expires),
-        }
-
-    def _check_grant(self, ticket, grant):
-        """Whether the session value ``grant`` still opens ``ticket``."""
-        self.ensure_one()
-        if not (isinstance(grant, dict) and self._is_ticket_reachable(ticket)):
-            return False
-        try:
-            expires = fields.Datetime.to_datetime(grant.get("expires"))
-        except ValueError:
-            return False
-        return bool(
-            expires
-            and expires > fields.Datetime.now()
-            and consteq(
-                str(grant.get("fingerprint", "")), self._grant_fingerprint(ticket)
-            )
-        )

@@ -4,20 +4,26 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import consteq, format_datetime
+from odoo.tools import consteq
 from odoo.tools.misc import hmac as hmac_tool
+
+from .helpdesk_status_verification_mixin import to_ascii_digits
 
 CODE_HASH_SCOPE = "helpdesk_mgmt_status_page.code"
 HOUR = timedelta(hours=1)
 # The longest window any limit looks at: older rows are purged.
 DAY = timedelta(days=1)
+# Longer than any code: what is longer is a typo or an attack.
+MAX_CODE_INPUT = 32
 
 
 class HelpdeskStatusPageChallenge(models.Model):
     """One-time codes and rate-limit counters of the public status page.
 
     Kept in the database, not in memory, so that the limits hold across
-    workers. No access rule at all: only reached through ``sudo()``.
+    workers and servers. Every limit locks its key before counting (see
+    ``_lock_keys``). No access rule for portal or public users: only reached
+    through ``sudo()``.
     """
 
     _name = "helpdesk.status.page.challenge"
@@ -54,22 +60,73 @@ class HelpdeskStatusPageChallenge(models.Model):
             CREATE INDEX IF NOT EXISTS helpdesk_status_page_challenge_ip_index
                 ON helpdesk_status_page_challenge (ip, kind, create_date)
                 WHERE ip IS NOT NULL;
+            CREATE TABLE IF NOT EXISTS helpdesk_status_page_challenge_lock (
+                key varchar PRIMARY KEY,
+                serial integer NOT NULL DEFAULT 0
+            );
             """
         )
         return res
+
+    # ------------------------------------------------------------
+    # Locks
+    # ------------------------------------------------------------
+
+    @api.model
+    def _lock_keys(self, *keys):
+        """Serialize the limits of ``keys`` (``ip:…``, ``ticket:…``) across
+        transactions, workers and servers, before counting.
+
+        A plain lock is not enough under REPEATABLE READ: a transaction that
+        waited for the lock still counts from its older snapshot and misses
+        the row the other one inserted. So each key has a row; it is locked
+        here, and bumped by ``_bump_keys`` by whoever passes the limit. A
+        concurrent transaction that then locks it fails to serialize, and
+        Odoo retries the whole request with a fresh snapshot that sees the
+        new rows.
+        """
+        keys = sorted(keys)  # one order everywhere: no deadlock
+        self.env.cr.execute(
+            """
+            WITH missing AS (
+                INSERT INTO helpdesk_status_page_challenge_lock (key)
+                SELECT unnest(%(keys)s::varchar[]) ON CONFLICT DO NOTHING
+            )
+            SELECT key FROM helpdesk_status_page_challenge_lock
+             WHERE key = ANY(%(keys)s) ORDER BY key FOR UPDATE
+            """,
+            {"keys": keys},
+        )
+
+    @api.model
+    def _bump_keys(self, *keys):
+        """Mark ``keys`` as changed by this transaction (see ``_lock_keys``)."""
+        self.env.cr.execute(
+            """
+            UPDATE helpdesk_status_page_challenge_lock SET serial = serial + 1
+             WHERE key = ANY(%s)
+            """,
+            [sorted(keys)],
+        )
+
+    @api.model
+    def _ticket_key(self, ticket):
+        return f"ticket:{ticket.id}"
 
     # ------------------------------------------------------------
     # Rate limits
     # ------------------------------------------------------------
 
     @api.model
-    def _check_ip_limit(self, page, ip):
+    def _rate_limit_ip(self, page, ip):
         """Count one verification request of ``ip``; refuse over the limit.
 
         :param page: ``helpdesk.status.page`` (``max_requests_per_ip_hour``)
         :param str ip: the client's address
         :raise UserError: too many requests this hour
         """
+        key = f"ip:{ip}"
+        self._lock_keys(key)
         Challenge = self.sudo()
         domain = [
             ("kind", "=", "request"),
@@ -81,12 +138,11 @@ class HelpdeskStatusPageChallenge(models.Model):
             raise UserError(
                 self.env._(
                     "Too many attempts from your network. Try again after %(time)s.",
-                    time=self._format_retry_time(
-                        page.company_id.partner_id.tz, oldest.create_date + HOUR
-                    ),
+                    time=page._format_customer_time(oldest.create_date + HOUR),
                 )
             )
         Challenge.create({"kind": "request", "page_id": page.id, "ip": ip})
+        self._bump_keys(key)
 
     @api.model
     def _check_failures(self, page, ticket, rows):
@@ -99,20 +155,25 @@ class HelpdeskStatusPageChallenge(models.Model):
         :param rows: the ticket's rows of the last 24 hours, newest first
         :raise UserError: the ticket is paused for now
         """
-        failures = rows.filtered(lambda row: row.kind == "failure")
-        cap = page.max_failures_per_day
-        if len(failures) >= cap:
-            # Verification resumes when the cap-th latest failure leaves the window.
-            unlock = failures[cap - 1].create_date + DAY
+        unlock = self._get_pause_end(page, rows)
+        if unlock:
             raise UserError(
                 self.env._(
                     "Too many wrong codes. For your security, verification is "
-                    "paused: try again later, after %(time)s.",
-                    time=self._format_retry_time(
-                        ticket.user_id.tz or ticket.company_id.partner_id.tz, unlock
-                    ),
+                    "paused until %(time)s.",
+                    time=page._format_customer_time(unlock, ticket),
                 )
             )
+
+    @api.model
+    def _get_pause_end(self, page, rows):
+        """When verification resumes for the ticket of ``rows``, or False."""
+        failures = rows.filtered(lambda row: row.kind == "failure")
+        cap = page.max_failures_per_day
+        if len(failures) < cap:
+            return False
+        # Verification resumes when the cap-th latest failure leaves the window.
+        return failures[cap - 1].create_date + DAY
 
     @api.model
     def _get_ticket_rows(self, ticket):
@@ -127,6 +188,7 @@ class HelpdeskStatusPageChallenge(models.Model):
             [
                 "kind",
                 "page_id",
+                "channel",
                 "create_date",
                 "expires_at",
                 "attempts",
@@ -168,7 +230,8 @@ class HelpdeskStatusPageChallenge(models.Model):
         """Create a one-time code for ``ticket`` and queue it to its contact.
 
         The code is stored only as a keyed hash; only the ticket's latest
-        code can be used.
+        code can be used. The ticket's limits are locked first, so that
+        parallel requests cannot each send a code.
 
         :param page: ``helpdesk.status.page`` serving the ticket
         :param ticket: ``helpdesk.ticket``
@@ -177,6 +240,8 @@ class HelpdeskStatusPageChallenge(models.Model):
         :raise UserError: asked again too early, too many
             codes this hour, or too many wrong codes today
         """
+        key = self._ticket_key(ticket)
+        self._lock_keys(key)
         rows = self._get_ticket_rows(ticket)
         self._check_failures(page, ticket, rows)
         sent = self._get_codes_sent(rows)
@@ -194,14 +259,12 @@ class HelpdeskStatusPageChallenge(models.Model):
                 self.env._(
                     "Too many codes were sent for this ticket. Try again after "
                     "%(time)s.",
-                    time=self._format_retry_time(
-                        ticket.user_id.tz or ticket.company_id.partner_id.tz,
-                        sent[-1].create_date + HOUR,
+                    time=page._format_customer_time(
+                        sent[-1].create_date + HOUR, ticket
                     ),
                 )
             )
         code = f"{secrets.randbelow(10**page.code_length):0{page.code_length}d}"
-        now = fields.Datetime.now()
         challenge = self.sudo().create(
             {
                 "kind": "code",
@@ -209,9 +272,11 @@ class HelpdeskStatusPageChallenge(models.Model):
                 "ticket_id": ticket.id,
                 "channel": kind,
                 "code_hash": self._hash_code(ticket, code),
-                "expires_at": now + timedelta(minutes=page.code_lifetime),
+                "expires_at": fields.Datetime.now()
+                + timedelta(minutes=page.code_lifetime),
             }
         )
+        self._bump_keys(key)
         if kind == "email":
             self._queue_code_mail(ticket, code)
         else:
@@ -219,14 +284,39 @@ class HelpdeskStatusPageChallenge(models.Model):
         return challenge
 
     @api.model
+    def _normalize_code(self, code):
+        """What the customer typed, as ASCII digits: spaces dropped, and
+        Arabic-Indic or full-width digits (phone keyboards) read as digits.
+
+        :raise UserError: too long to be a code
+        """
+        code = "".join((code or "").split())
+        if len(code) > MAX_CODE_INPUT:
+            raise UserError(self.env._("This is not a code we sent."))
+        return to_ascii_digits(code)
+
+    @api.model
     def _check_code(self, page, ticket, code):
         """Check a code entered for ``ticket``; a right code works once.
 
-        :param str code: what the customer typed (spaces ignored)
+        A code of the wrong length or with other characters than digits is
+        refused without using an attempt: it cannot be one of ours.
+
+        :param str code: what the customer typed
         :return: True
         :raise UserError: wrong, expired or used-up code,
             or too many wrong codes today
         """
+        code = self._normalize_code(code)
+        if len(code) != page.code_length or not code.isdigit():
+            raise UserError(
+                self.env._(
+                    "Enter the %(count)s digits of the code we sent.",
+                    count=page.code_length,
+                )
+            )
+        key = self._ticket_key(ticket)
+        self._lock_keys(key)
         rows = self._get_ticket_rows(ticket)
         self._check_failures(page, ticket, rows)
         # Only the latest code counts: asking for a new one voids the others.
@@ -242,14 +332,15 @@ class HelpdeskStatusPageChallenge(models.Model):
             raise UserError(
                 self.env._("This code can no longer be used. Ask for a new code.")
             )
-        code = "".join((code or "").split())
         if consteq(self._hash_code(ticket, code), challenge.code_hash):
             challenge.used = True
+            self._bump_keys(key)
             return True
         challenge.attempts += 1
         failure = self.sudo().create(
             {"kind": "failure", "page_id": page.id, "ticket_id": ticket.id}
         )
+        self._bump_keys(key)
         self._check_failures(page, ticket, failure | rows)
         left = page.max_attempts - challenge.attempts
         if not left:
@@ -285,7 +376,7 @@ class HelpdeskStatusPageChallenge(models.Model):
                 "email_from": values["email_from"],
                 "reply_to": values["email_from"],
                 "author_id": ticket.company_id.partner_id.id,
-                "email_to": ticket.partner_email or ticket.partner_id.email,
+                "email_to": ticket._get_status_email(),
                 "auto_delete": True,
             }
         )
@@ -309,23 +400,13 @@ class HelpdeskStatusPageChallenge(models.Model):
         )
         self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger()
 
-    @api.model
-    def _format_retry_time(self, tz, value):
-        """``value`` as a local time the customer can read, zone named.
-
-        :param str tz: time zone name, UTC when empty
-        :param datetime value: naive UTC datetime
-        """
-        tz = tz or "UTC"
-        return "{} ({})".format(
-            format_datetime(self.env, value, tz=tz, dt_format="HH:mm"), tz
-        )
-
     # ------------------------------------------------------------
     # Cron
     # ------------------------------------------------------------
 
     @api.model
     def _cron_purge(self):
-        """Delete rows older than the longest window any limit looks at."""
+        """Delete rows older than the longest window any limit looks at, and
+        the lock rows of the keys seen so far (made again on next use)."""
         self.sudo().search([("create_date", "<", fields.Datetime.now() - DAY)]).unlink()
+        self.env.cr.execute("DELETE FROM helpdesk_status_page_challenge_lock")

@@ -19,6 +19,9 @@ from odoo.tools.misc import babel_locale_parse
 
 from .helpdesk_ticket_stage import MAIN_STATUSES
 
+# A change of any of these may change who the customer is.
+CONTACT_FIELDS = {"partner_id", "partner_email", "partner_phone"}
+
 _logger = logging.getLogger(__name__)
 
 
@@ -38,6 +41,13 @@ class HelpdeskTicket(models.Model):
         index=True,
         groups="helpdesk_mgmt.group_helpdesk_user_own",
         help="Secret part of the customer's status link.",
+    )
+    status_access_version = fields.Integer(
+        copy=False,
+        readonly=True,
+        groups="base.group_system",
+        help="Bumped when the link is regenerated or the contact changes: "
+        "every verification made before stops working, for good.",
     )
     status_page_id = fields.Many2one(
         "helpdesk.status.page",
@@ -157,18 +167,23 @@ class HelpdeskTicket(models.Model):
         return tickets
 
     def write(self, vals):
-        # The stage also moves without "stage_id" in vals, when a team
-        # change recomputes it.
-        watch_stage = "stage_id" in vals or "team_id" in vals
-        old_stages = (
-            {ticket.id: ticket.stage_id for ticket in self} if watch_stage else {}
-        )
+        if CONTACT_FIELDS.intersection(vals):
+            old_contacts = {ticket.id: ticket._get_status_contacts() for ticket in self}
+        else:
+            old_contacts = {}
+        # The stage also moves without "stage_id" in vals (helpdesk_mgmt
+        # recomputes team and stage when a user is assigned), so every write
+        # compares: the stages of the batch are read in one query.
+        old_stages = {ticket.id: ticket.stage_id for ticket in self}
         res = super().write(vals)
-        if watch_stage:
-            moved = self.filtered(lambda t: t.stage_id != old_stages[t.id])
-            if moved:
-                self.env["helpdesk.ticket.status.log"]._log_tickets(moved)
-                moved._schedule_status_notifications()
+        moved = self.filtered(lambda t: t.stage_id != old_stages[t.id])
+        if moved:
+            self.env["helpdesk.ticket.status.log"]._log_tickets(moved)
+            moved._schedule_status_notifications()
+        if old_contacts:
+            self.filtered(
+                lambda t: t._get_status_contacts() != old_contacts[t.id]
+            )._revoke_status_access()
         return res
 
     # ------------------------------------------------------------
@@ -184,6 +199,7 @@ class HelpdeskTicket(models.Model):
         """Give the ticket a new status link; the old one stops working."""
         for ticket in self:
             ticket.sudo().status_token = self._generate_status_token()
+            ticket._revoke_status_access()
             ticket.message_post(
                 body=self.env._(
                     "Status link regenerated: the previous link no longer works "
@@ -283,7 +299,7 @@ class HelpdeskTicket(models.Model):
         channel = page.notify_channel
         wants_email = channel in ("auto", "email", "both") and mail_template
         wants_sms = channel in ("auto", "sms", "both") and sms_template
-        by_email = self.filtered(lambda t: t.partner_email or t.partner_id.email)
+        by_email = self.filtered(lambda t: t._get_status_email())
         by_sms = self.filtered("partner_phone")
         notes = {ticket.id: [] for ticket in self}
         if wants_email and by_email:
@@ -294,7 +310,7 @@ class HelpdeskTicket(models.Model):
                 notes[ticket.id].append(
                     self.env._(
                         "Status link e-mailed to %(email)s.",
-                        email=ticket.partner_email or ticket.partner_id.email,
+                        email=ticket._get_status_email(),
                     )
                 )
         if wants_sms and by_sms:
@@ -362,6 +378,20 @@ class HelpdeskTicket(models.Model):
         )
         self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger()
 
+    def _get_status_email(self):
+        """The customer's e-mail: the ticket's, else its contact's."""
+        self.ensure_one()
+        return self.partner_email or self.partner_id.email
+
+    def _get_status_contacts(self):
+        self.ensure_one()
+        return (self._get_status_email(), self.partner_phone)
+
+    def _revoke_status_access(self):
+        """End every verification made for these tickets, for good."""
+        for ticket in self.sudo():
+            ticket.status_access_version += 1
+
     @api.model
     def _generate_status_token(self):
         # 192 random bits, URL-safe, unrelated to the portal access_token.
@@ -374,7 +404,8 @@ class HelpdeskTicket(models.Model):
         later ones ``upcoming`` without a time, even if reached before a
         re-opening.
 
-        :return: list of dicts with ``status``, ``label``, ``state``, ``date``
+        :return: list of dicts with ``status``, ``label``, ``state``, ``date``,
+            and the time of the last status change (the history's last row)
         """
         self.ensure_one()
         labels = (
@@ -382,9 +413,9 @@ class HelpdeskTicket(models.Model):
             if self.status_page_id
             else dict(MAIN_STATUSES)
         )
-        reached = self.env["helpdesk.ticket.status.log"]._get_first_reached(self)[
-            self.id
-        ]
+        reached, last_change = self.env["helpdesk.ticket.status.log"]._get_status_dates(
+            self
+        )[self.id]
         # A ticket is received when it is created, history or not.
         reached.setdefault("received", self.create_date)
         statuses = [status for status, _label in MAIN_STATUSES]
@@ -405,7 +436,7 @@ class HelpdeskTicket(models.Model):
                     "date": reached.get(status) if state != "upcoming" else False,
                 }
             )
-        return timeline
+        return timeline, last_change or self.create_date
 
     def _status_page_backfill(self):
         """Status links and a first history row for tickets made before install.
@@ -626,16 +657,14 @@ class HelpdeskTicket(models.Model):
         def when(value):
             return self._format_status_time(value, tz) if value else "—"
 
-        timeline = [
-            dict(step, date_display=when(step["date"]))
-            for step in self._get_status_timeline()
-        ]
+        steps, last_change = self._get_status_timeline()
+        timeline = [dict(step, date_display=when(step["date"])) for step in steps]
         description = self.description
         return {
             "ticket": self,
             "number": self.number,
             "status_label": self.stage_id.customer_status_label,
-            "last_update": when(self.last_stage_update or self.create_date),
+            "last_update": when(last_change),
             "timeline": timeline,
             "description": (
                 Markup(html_sanitize(description))

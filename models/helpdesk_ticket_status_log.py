@@ -72,17 +72,20 @@ class HelpdeskTicketStatusLog(models.Model):
         tickets.invalidate_recordset(["status_log_ids"])
 
     @api.model
-    def _get_first_reached(self, tickets):
-        """First time each ticket reached each main status, in one query.
+    def _get_status_dates(self, tickets):
+        """First time each ticket reached each main status, and its last
+        status change, in one query.
 
-        :return: ``{ticket_id: {main_status: datetime}}``
+        :return: ``{ticket_id: ({main_status: datetime}, last datetime)}``
         """
-        result = {ticket_id: {} for ticket_id in tickets.ids}
+        first = {ticket_id: {} for ticket_id in tickets.ids}
+        last = dict.fromkeys(tickets.ids, False)
         groups = self.sudo()._read_group(
             [("ticket_id", "in", tickets.ids)],
             ["ticket_id", "main_status"],
-            ["date:min"],
+            ["date:min", "date:max"],
         )
-        for ticket, status, first_date in groups:
-            result[ticket.id][status] = first_date
-        return result
+        for ticket, status, first_date, last_date in groups:
+            first[ticket.id][status] = first_date
+            last[ticket.id] = max(last[ticket.id] or last_date, last_date)
+        return {ticket_id: (first[ticket_id], last[ticket_id]) for ticket_id in first}

@@ -6,5 +6,7 @@ from . import test_notifications
 from . import test_verification
 from . import test_status_page_http
 from . import test_status_page_tour
-from . import test_description
 from . import test_accessibility
+from . import test_description
+from . import test_security
+from . import test_concurrency

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from odoo.tests import tagged
 
@@ -120,7 +120,7 @@ class TestStatusHistory(StatusPageCommon):
         self._last_log(ticket).date = datetime(2026, 1, 2, 8, 0)
         ticket.stage_id = self.stage_done
         self._last_log(ticket).date = datetime(2026, 1, 3, 8, 0)
-        timeline = ticket._get_status_timeline()
+        timeline = ticket._get_status_timeline()[0]
         self.assertEqual(
             [(s["status"], s["state"]) for s in timeline],
             [
@@ -135,7 +135,7 @@ class TestStatusHistory(StatusPageCommon):
         self.assertFalse(timeline[3]["date"])
         # Re-opened: resolved is upcoming again and shows no time.
         ticket.stage_id = self.stage_awaiting
-        timeline = ticket._get_status_timeline()
+        timeline = ticket._get_status_timeline()[0]
         self.assertEqual(timeline[1]["state"], "current")
         self.assertEqual(timeline[1]["date"], datetime(2026, 1, 2, 8, 0))
         self.assertEqual(timeline[2]["state"], "upcoming")
@@ -144,7 +144,7 @@ class TestStatusHistory(StatusPageCommon):
 
     def test_timeline_labels_per_page(self):
         self.page.label_in_progress = "Being fixed"
-        labels = [step["label"] for step in self.ticket._get_status_timeline()]
+        labels = [step["label"] for step in self.ticket._get_status_timeline()[0]]
         self.assertEqual(labels, ["Received", "Being fixed", "Resolved", "Closed"])
 
     def test_backfill_for_tickets_created_before_install(self):
@@ -194,3 +194,39 @@ class TestStatusHistory(StatusPageCommon):
             .with_context(active_test=False)
             .search_count([("status_log_ids", "=", False)])
         )
+
+    def test_stage_move_by_team_recompute_is_logged(self):
+        """Assigning a user to a ticket without team sets the user's team,
+        which moves the stage: that move has its history row too."""
+        agent = self.env["res.users"].create(
+            {"name": "Team agent", "login": "hsp_team_agent"}
+        )
+        team_stage = self.env["helpdesk.ticket.stage"].create(
+            {"name": "Triage", "sequence": 0, "main_status": "in_progress"}
+        )
+        team = self.env["helpdesk.ticket.team"].create(
+            {"name": "Triage team", "user_ids": [(4, agent.id)]}
+        )
+        team_stage.team_ids = team
+        elsewhere = self.env["helpdesk.ticket.stage"].create(
+            {"name": "Elsewhere", "team_ids": [(4, self.team.id)]}
+        )
+        ticket = self._create_ticket(team_id=False, stage_id=elsewhere.id)
+        self.assertEqual(ticket.stage_id, elsewhere)
+        rows = len(ticket.status_log_ids)
+        ticket.write({"user_id": agent.id})
+        self.assertEqual(ticket.team_id, team)
+        self.assertEqual(ticket.stage_id, team_stage)
+        self.assertEqual(len(ticket.status_log_ids), rows + 1)
+        self.assertEqual(ticket.status_log_ids[:1].stage_id, team_stage)
+
+    def test_last_update_comes_from_the_history(self):
+        ticket = self.ticket
+        ticket.stage_id = self.stage_progress
+        log = ticket.status_log_ids[:1]
+        moved_at = log.date + timedelta(hours=5)
+        log.sudo().date = moved_at
+        # helpdesk_mgmt's own date says otherwise: the history wins.
+        ticket.sudo().last_stage_update = datetime(2020, 1, 1)
+        _steps, last_change = ticket._get_status_timeline()
+        self.assertEqual(last_change, moved_at)

@@ -23,6 +23,13 @@ class TestVerification(StatusPageCommon, SMSCase):
         super().setUpClass()
         cls.Challenge = cls.env["helpdesk.status.page.challenge"]
 
+    def _matches(self, value, ticket=None, by_number=False):
+        try:
+            self.page._verify_contact(ticket or self.ticket, value, by_number)
+        except UserError:
+            return False
+        return True
+
     def _last_code(self, kind="email"):
         if kind == "email":
             mail = self.env["mail.mail"].sudo().search([], order="id desc", limit=1)
@@ -48,37 +55,32 @@ class TestVerification(StatusPageCommon, SMSCase):
             " 00966 50 123 4567 ",
         ):
             with self.subTest(given=given):
-                self.assertTrue(self.page._match_contact(ticket, "phone", given))
+                self.assertTrue(self._matches(given, ticket))
         for wrong in ("0501234568", "+48501234567"):
             with self.subTest(wrong=wrong):
-                self.assertFalse(self.page._match_contact(ticket, "phone", wrong))
+                self.assertFalse(self._matches(wrong, ticket))
 
     def test_company_country_reads_local_numbers(self):
         """Without a partner country, the company's country is the region."""
         self.partner.country_id = False
         self.company.country_id = self.env.ref("base.sa")
-        self.assertTrue(self.page._match_contact(self.ticket, "phone", "0501234567"))
+        self.assertTrue(self._matches("0501234567"))
 
     def test_malformed_phone_has_clear_message(self):
         with self.assertRaisesRegex(UserError, "not a phone number we can read"):
-            self.page._match_contact(self.ticket, "phone", "call me maybe")
+            self.page._verify_contact(self.ticket, "call me maybe")
         with self.assertRaisesRegex(UserError, "not a phone number we can read"):
-            self.page._match_contact(self.ticket, "phone", "501234")
+            self.page._verify_contact(self.ticket, "501234")
 
     def test_email_matches_case_insensitive_and_trimmed(self):
-        page = self.page
-        self.assertTrue(
-            page._match_contact(self.ticket, "email", " Customer@EXAMPLE.com ")
-        )
-        self.assertFalse(page._match_contact(self.ticket, "email", "other@example.com"))
-        self.assertFalse(page._match_contact(self.ticket, "email", ""))
+        self.assertTrue(self._matches(" Customer@EXAMPLE.com "))
+        self.assertFalse(self._matches("other@example.com"))
+        self.assertFalse(self._matches(""))
 
     def test_only_configured_contact_kind(self):
         self.page.verification_field = "email"
-        self.assertFalse(self.page._match_contact(self.ticket, "phone", "0501234567"))
-        self.assertTrue(
-            self.page._match_contact(self.ticket, "email", "customer@example.com")
-        )
+        self.assertFalse(self._matches("0501234567"))
+        self.assertTrue(self._matches("customer@example.com"))
 
     def test_masked_hints_never_show_contact(self):
         self.assertEqual(
@@ -210,13 +212,13 @@ class TestVerification(StatusPageCommon, SMSCase):
     def test_requests_per_ip_per_hour(self):
         self.page.max_requests_per_ip_hour = 3
         for _request in range(3):
-            self.Challenge._check_ip_limit(self.page, "203.0.113.7")
+            self.Challenge._rate_limit_ip(self.page, "203.0.113.7")
         with self.assertRaisesRegex(UserError, "Too many attempts from your network"):
-            self.Challenge._check_ip_limit(self.page, "203.0.113.7")
-        self.Challenge._check_ip_limit(self.page, "203.0.113.8")
+            self.Challenge._rate_limit_ip(self.page, "203.0.113.7")
+        self.Challenge._rate_limit_ip(self.page, "203.0.113.8")
 
     def test_purge_keeps_recent_rows(self):
-        self.Challenge._check_ip_limit(self.page, "203.0.113.9")
+        self.Challenge._rate_limit_ip(self.page, "203.0.113.9")
         self.Challenge._cron_purge()
         self.assertTrue(self.Challenge.search([("ip", "=", "203.0.113.9")]))
         with freeze_time(fields.Datetime.now() + timedelta(days=2)):
@@ -224,20 +226,51 @@ class TestVerification(StatusPageCommon, SMSCase):
         self.assertFalse(self.Challenge.search([("ip", "=", "203.0.113.9")]))
 
     def test_grant_expires_and_is_revoked(self):
-        page = self.page
-        grant = page._make_grant(self.ticket)
-        self.assertTrue(page._check_grant(self.ticket, grant))
+        page, Grant, session = self.page, self.env["helpdesk.status.grant"], {}
+        Grant._grant(session, page, self.ticket)
+        self.assertTrue(Grant._is_granted(session, page, self.ticket))
         other = self._create_ticket()
-        self.assertFalse(page._check_grant(other, grant))
+        self.assertFalse(Grant._is_granted(session, page, other))
         later = fields.Datetime.now() + timedelta(hours=page.grant_lifetime, minutes=1)
         with freeze_time(later):
-            self.assertFalse(page._check_grant(self.ticket, grant))
+            self.assertFalse(Grant._is_granted(session, page, self.ticket))
         self.ticket.partner_phone = "+966 55 000 0000"
-        self.assertFalse(page._check_grant(self.ticket, grant))
-        grant = page._make_grant(self.ticket)
+        self.assertFalse(Grant._is_granted(session, page, self.ticket))
+        Grant._grant(session, page, self.ticket)
         self.ticket.action_regenerate_status_token()
-        self.assertFalse(page._check_grant(self.ticket, grant))
-        self.assertFalse(page._check_grant(self.ticket, "forged"))
+        self.assertFalse(Grant._is_granted(session, page, self.ticket))
+        session[Grant._grant_key(self.ticket)] = "forged"
+        self.assertFalse(Grant._is_granted(session, page, self.ticket))
+
+    def test_revoked_grant_stays_revoked_when_contact_restored(self):
+        page, Grant, session = self.page, self.env["helpdesk.status.grant"], {}
+        Grant._grant(session, page, self.ticket)
+        self.ticket.partner_email = "attacker@example.com"
+        self.ticket.partner_email = "customer@example.com"
+        self.assertFalse(Grant._is_granted(session, page, self.ticket))
+
+    def test_grant_bound_to_page_and_its_settings(self):
+        """A grant made by a lenient page does not open the ticket once it
+        is served by a stricter one, nor once the page's settings change."""
+        Grant, session = self.env["helpdesk.status.grant"], {}
+        self.page.write({"verification_method": "match", "grant_lifetime": 24})
+        Grant._grant(session, self.page, self.ticket)
+        strict = self.env["helpdesk.status.page"].create(
+            {"name": "Strict", "slug": "strict", "grant_lifetime": 1}
+        )
+        self.team.status_page_id = strict
+        self.ticket.invalidate_recordset(["status_page_id"])
+        self.assertFalse(Grant._is_granted(session, strict, self.ticket))
+        self.team.status_page_id = self.page
+        self.ticket.invalidate_recordset(["status_page_id"])
+        self.assertTrue(Grant._is_granted(session, self.page, self.ticket))
+        self.page.verification_method = "code"
+        self.assertFalse(Grant._is_granted(session, self.page, self.ticket))
+        # A shorter lifetime applies to grants made before.
+        Grant._grant(session, self.page, self.ticket)
+        self.page.grant_lifetime = 1
+        with freeze_time(fields.Datetime.now() + timedelta(hours=2)):
+            self.assertFalse(Grant._is_granted(session, self.page, self.ticket))
 
     def test_times_read_in_the_customer_language_and_zone(self):
         when = datetime(2026, 11, 23, 6, 20)

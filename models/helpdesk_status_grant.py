@@ -1,0 +1,102 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import consteq
+from odoo.tools.misc import hmac
+
+SESSION_PREFIX = "helpdesk_status_"
+PENDING_KEY = f"{SESSION_PREFIX}pending"
+GRANT_SCOPE = "helpdesk_mgmt_status_page.grant"
+
+
+class HelpdeskStatusGrant(models.AbstractModel):
+    """What a browser's session holds on the status page: the tickets it
+    was verified for (grants) and the code it is waiting for (pending).
+
+    A grant is bound to one ticket, to the page that made it and that
+    page's verification settings, and to the ticket's access version, which
+    a new link or a contact change bumps for good. Methods take the session
+    (``request.session``, or any dict in tests).
+    """
+
+    _name = "helpdesk.status.grant"
+    _description = "Status Page Access Grants"
+
+    @api.model
+    def _grant_key(self, ticket):
+        return f"{SESSION_PREFIX}grant_{ticket.id}"
+
+    @api.model
+    def _grant_fingerprint(self, page, ticket):
+        return hmac(
+            self.env(su=True),
+            GRANT_SCOPE,
+            (
+                ticket.id,
+                ticket.sudo().status_access_version,
+                page.id,
+                page.verification_field,
+                page.verification_method,
+            ),
+        )
+
+    @api.model
+    def _grant(self, session, page, ticket):
+        """Let this session see ``ticket`` through ``page``; the session id
+        is renewed, so that an id planted before verification opens nothing."""
+        session[self._grant_key(ticket)] = {
+            "fingerprint": self._grant_fingerprint(page, ticket),
+            "issued": fields.Datetime.to_string(fields.Datetime.now()),
+        }
+        session.pop(PENDING_KEY, None)
+        if hasattr(session, "should_rotate"):
+            session.should_rotate = True
+
+    @api.model
+    def _is_granted(self, session, page, ticket):
+        """Whether ``session`` may see ``ticket`` through ``page`` now."""
+        grant = session.get(self._grant_key(ticket)) if ticket else None
+        if not (isinstance(grant, dict) and page._is_ticket_reachable(ticket)):
+            return False
+        try:
+            issued = fields.Datetime.to_datetime(grant.get("issued"))
+        except (TypeError, ValueError):
+            return False
+        return bool(
+            issued
+            and issued + timedelta(hours=page.grant_lifetime) > fields.Datetime.now()
+            and consteq(
+                str(grant.get("fingerprint", "")),
+                self._grant_fingerprint(page, ticket),
+            )
+        )
+
+    @api.model
+    def _set_pending(self, session, page, ticket, channel):
+        """Remember that this session waits for a code sent by ``channel``."""
+        session[PENDING_KEY] = {
+            "page_id": page.id,
+            "ticket_id": ticket.id,
+            "channel": channel,
+        }
+
+    @api.model
+    def _get_pending(self, session, page, ticket=None):
+        """The ticket this session is entering a code for, and the channel
+        of that code; an empty ticket when none (or not that ``ticket``)."""
+        Ticket = self.env["helpdesk.ticket"].sudo().with_context(active_test=False)
+        pending = session.get(PENDING_KEY)
+        if not (isinstance(pending, dict) and pending.get("page_id") == page.id):
+            return Ticket, None
+        ticket_id = pending.get("ticket_id")
+        found = Ticket.browse(ticket_id if isinstance(ticket_id, int) else []).exists()
+        if not page._is_ticket_reachable(found) or (ticket and found != ticket):
+            return Ticket, None
+        return found, pending.get("channel")
+
+    @api.model
+    def _forget(self, session):
+        """Drop every grant and pending code of this session (sign out)."""
+        for key in [key for key in session if key.startswith(SESSION_PREFIX)]:
+            session.pop(key)

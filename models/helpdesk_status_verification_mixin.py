@@ -1,0 +1,244 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
+import unicodedata
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import consteq, email_normalize
+from odoo.tools.misc import hmac
+
+# Longest input worth parsing: an e-mail address is at most 254 characters.
+MAX_CONTACT_INPUT = 254
+MAX_NUMBER_INPUT = 64
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
+EMAIL_INPUT_RE = re.compile(r"[^@\s]+@[^@\s]+")
+CONTACT_SCOPE = "helpdesk_mgmt_status_page.contact"
+# Compared against when no ticket matched, so that both paths do the same work.
+NO_CONTACT = "\x00"
+
+
+def to_ascii_digits(value):
+    """``value`` with every decimal digit (Arabic-Indic, full-width…) as
+    its ASCII digit, as phone keyboards in those scripts type them."""
+    return "".join(
+        str(unicodedata.decimal(char)) if char.isdecimal() else char
+        for char in value
+    )
+
+
+def clean_input(env, value, max_length):
+    """A form value, trimmed, refused when too long or not text.
+
+    :raise UserError: longer than ``max_length`` or with a NUL character
+    """
+    value = (value or "").strip()
+    if len(value) > max_length or "\x00" in value:
+        raise UserError(
+            env._(
+                "This entry is too long or contains characters we cannot read "
+                "(%(count)s characters at most).",
+                count=max_length,
+            )
+        )
+    return value
+
+
+class HelpdeskStatusVerificationMixin(models.AbstractModel):
+    """Who may open which ticket through a status page: finding the ticket
+    by number or link, and deciding whether a contact verifies it.
+
+    Inherited by ``helpdesk.status.page``; every method runs on one page.
+    """
+
+    _name = "helpdesk.status.verification.mixin"
+    _description = "Status Page Verification Rules"
+
+    # ------------------------------------------------------------
+    # Finding tickets
+    # ------------------------------------------------------------
+
+    def _is_ticket_reachable(self, ticket):
+        """Whether ``ticket`` is served by this page and its link still works."""
+        self.ensure_one()
+        if not ticket or ticket.status_page_id != self:
+            return False
+        if self.link_validity_after_close and ticket.closed and ticket.closed_date:
+            limit = ticket.closed_date + timedelta(days=self.link_validity_after_close)
+            return fields.Datetime.now() <= limit
+        return True
+
+    def _find_ticket_by_number(self, number):
+        """The ticket of this page with this number, archived included;
+        empty when none.
+
+        Case, spaces and dashes inside the number are ignored (``ht 00014``,
+        ``HT-00014``); uses the expression index on ``upper(number)``.
+        """
+        self.ensure_one()
+        Ticket = self.env["helpdesk.ticket"].sudo().with_context(active_test=False)
+        number = to_ascii_digits(clean_input(self.env, number, MAX_NUMBER_INPUT))
+        if not number:
+            return Ticket
+        candidates = {number, re.sub(r"[\s-]+", "", number)}
+        # "HT00014" typed for "HT-00014": try the number's own separators too.
+        candidates.add(re.sub(r"^([A-Za-z]+)[\s-]*(\d+)$", r"\1-\2", number))
+        self.env.cr.execute(
+            "SELECT id FROM helpdesk_ticket WHERE upper(number) = ANY(%s)",
+            [[candidate.upper() for candidate in candidates]],
+        )
+        tickets = Ticket.browse([row[0] for row in self.env.cr.fetchall()])
+        return tickets.filtered(self._is_ticket_reachable)[:1]
+
+    def _find_ticket_by_token(self, token):
+        """The ticket of this page whose status link holds ``token``."""
+        self.ensure_one()
+        Ticket = self.env["helpdesk.ticket"].sudo().with_context(active_test=False)
+        if not (token and TOKEN_RE.fullmatch(token)):
+            return Ticket
+        ticket = Ticket.search_fetch(
+            [("status_token", "=", token)],
+            [name for name, field in Ticket._fields.items() if field.column_type],
+            limit=1,
+        )
+        if ticket and consteq(ticket.status_token, token):
+            return ticket if self._is_ticket_reachable(ticket) else Ticket
+        return Ticket
+
+    # ------------------------------------------------------------
+    # Contacts
+    # ------------------------------------------------------------
+
+    def _get_contact_kinds(self):
+        """Contact kinds a customer may verify with on this page."""
+        self.ensure_one()
+        if self.verification_field == "email_or_phone":
+            return ["email", "phone"]
+        return [self.verification_field]
+
+    def _get_contact_kind(self, value):
+        """The kind of contact ``value`` is, among those of this page."""
+        kinds = self._get_contact_kinds()
+        if len(kinds) == 1:
+            return kinds[0]
+        return "email" if "@" in value else "phone"
+
+    @api.model
+    def _contact_digest(self, value):
+        """Keyed digest of a normalized contact: ASCII whatever the input,
+        so that it can be compared in constant time."""
+        return hmac(self.env(su=True), CONTACT_SCOPE, value)
+
+    def _normalize_contact(self, kind, value, ticket):
+        """``value`` as compared: an e-mail lowercased (as Odoo normalizes
+        e-mails, not casefolded), a phone in E.164 in the ticket's region.
+
+        :return: the normalized value, empty when it cannot be one
+        :raise UserError: a phone number that cannot be read
+        """
+        if kind == "email":
+            value = value.lower()
+            return value if EMAIL_INPUT_RE.fullmatch(value) else ""
+        country = (
+            ticket._get_status_phone_country() if ticket else self.company_id.country_id
+        )
+        try:
+            return self.env["helpdesk.ticket"]._phone_format(
+                number=to_ascii_digits(value),
+                country=country,
+                force_format="E164",
+                raise_exception=True,
+            )
+        except UserError as error:
+            raise UserError(
+                self.env._(
+                    "'%(phone)s' is not a phone number we can read. Enter it "
+                    "with your country code, e.g. +966 50 123 4567.",
+                    phone=value,
+                )
+            ) from error
+
+    @api.model
+    def _get_stored_contact(self, ticket, kind):
+        """The ticket's own contact of ``kind``, normalized; empty if none."""
+        if kind == "email":
+            try:
+                return (email_normalize(ticket._get_status_email() or "") or "").lower()
+            except (ValueError, RecursionError):
+                return ""
+        return (ticket.partner_phone and ticket._format_status_phone()) or ""
+
+    def _verify_contact(self, ticket, contact, by_number=False):
+        """Decide whether ``contact`` verifies ``ticket`` on this page.
+
+        The same work is done whether or not a ticket was found, and on the
+        number form every refusal reads the same, so that neither the answer
+        nor its time tells whether a ticket number exists.
+
+        :param ticket: the ``helpdesk.ticket`` found, or an empty recordset
+        :param str contact: what the customer typed
+        :param bool by_number: the ticket was looked up by its number
+        :return: the contact kind that matched, ``email`` or ``phone``
+        :raise UserError: no match, or (on the ticket's own link) a contact
+            that cannot be read
+        """
+        self.ensure_one()
+        contact = clean_input(self.env, contact, MAX_CONTACT_INPUT)
+        kind = self._get_contact_kind(contact)
+        try:
+            given = contact and self._normalize_contact(kind, contact, ticket)
+        except UserError:
+            if not by_number:
+                raise
+            given = ""
+        stored = self._get_stored_contact(ticket, kind) if ticket else NO_CONTACT
+        same = consteq(
+            self._contact_digest(given or NO_CONTACT), self._contact_digest(stored)
+        )
+        if ticket and given and stored and same:
+            return kind
+        if by_number:
+            raise UserError(
+                self.env._(
+                    "We could not find a ticket with this number and contact. "
+                    "Check both and try again."
+                )
+            )
+        raise UserError(
+            self.env._("This e-mail or phone does not match the ticket's contact.")
+        )
+
+    @api.model
+    def _get_contact_hint(self, ticket, kind):
+        """The ticket's contact, masked: ``n•••@example.com``,
+        ``+966 •• ••• 4567``."""
+        stored = self._get_stored_contact(ticket, kind)
+        if not stored:
+            return ""
+        if kind == "email":
+            local, domain = stored.split("@", 1)
+            return f"{local[:1]}•••@{domain}"
+        country = ticket._get_status_phone_country()
+        prefix = f"+{country.phone_code}" if country.phone_code else stored[:3]
+        if not stored.startswith(prefix):
+            prefix = stored[:3]
+        return f"{prefix} •• ••• {stored[-4:]}"
+
+    # ------------------------------------------------------------
+    # Times
+    # ------------------------------------------------------------
+
+    def _get_customer_tz(self, ticket=None):
+        """Time zone of the times on the page: the ticket's (its agent's,
+        else its company's), else this page's company's, else UTC."""
+        self.ensure_one()
+        if ticket:
+            return ticket._get_status_page_tz()
+        return self.company_id.partner_id.tz or "UTC"
+
+    def _format_customer_time(self, value, ticket=None):
+        """``value`` (naive UTC) with its date, in the page's zone, named:
+        a time alone is ambiguous for a pause of a day."""
+        tz = self._get_customer_tz(ticket)
+        text = self.env["helpdesk.ticket"]._format_status_time(value, tz)
+        return f"{text} ({tz})"
