@@ -22,8 +22,7 @@ def to_ascii_digits(value):
     """``value`` with every decimal digit (Arabic-Indic, full-width…) as
     its ASCII digit, as phone keyboards in those scripts type them."""
     return "".join(
-        str(unicodedata.decimal(char)) if char.isdecimal() else char
-        for char in value
+        str(unicodedata.decimal(char)) if char.isdecimal() else char for char in value
     )
 
 

@@ -2,6 +2,7 @@
 """Limits under real concurrency: a real Odoo server with several worker
 processes on the test database, and requests released together."""
 
+import contextlib
 import re
 import secrets
 import socket
@@ -97,11 +98,9 @@ class TestLimitsUnderConcurrency(BaseCase):
         cls.addClassCleanup(cls._cleanup)
         cls.url = f"http://127.0.0.1:{cls.port}"
         for _try in range(120):
-            try:
+            with contextlib.suppress(requests.ConnectionError):
                 if requests.get(f"{cls.url}/web/login", timeout=5).ok:
                     break
-            except requests.ConnectionError:
-                pass
             time.sleep(1)
         else:
             raise RuntimeError("The worker server did not start")
@@ -117,9 +116,7 @@ class TestLimitsUnderConcurrency(BaseCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             ticket = env["helpdesk.ticket"].browse(cls.ids["ticket"])
             env["sms.sms"].search([("partner_id", "=", cls.ids["partner"])]).unlink()
-            env["mail.mail"].search(
-                [("email_to", "=", ticket.partner_email)]
-            ).unlink()
+            env["mail.mail"].search([("email_to", "=", ticket.partner_email)]).unlink()
             ticket.unlink()
             env["helpdesk.ticket.team"].browse(cls.ids["team"]).unlink()
             env["helpdesk.status.page"].browse(cls.ids["page"]).unlink()

@@ -72,7 +72,9 @@ class TestSecurityAttacks(StatusPageHttpCommon):
     def test_hostile_contacts_on_number_form_answer_like_unknown_number(self):
         """Status, text and work are the same for an unknown number and for
         an existing number with any wrong, malformed or hostile contact."""
-        self.page.write({"verification_method": "match", "max_requests_per_ip_hour": 100})
+        self.page.write(
+            {"verification_method": "match", "max_requests_per_ip_hour": 100}
+        )
         path = f"/status/{self.page.slug}/verify"
         unknown = self._post(path, {"number": "HT99999", "contact": "é@x.io"})
         for contact in ("é@x.io", "12ab", "(" * 200 + "@x", "x@example.com", "٠٥"):
@@ -231,7 +233,9 @@ class TestSecurityAttacks(StatusPageHttpCommon):
             self.page.resend_delay = 0
             Challenge._send_code(self.page, self.ticket, "email")
             code = self._last_code()
-            self.assertTrue(Challenge._check_code(self.page, self.ticket, to_script(code)))
+            self.assertTrue(
+                Challenge._check_code(self.page, self.ticket, to_script(code))
+            )
 
     def test_short_code_uses_no_attempt(self):
         Challenge = self.env["helpdesk.status.page.challenge"]
