@@ -1,23 +1,21 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
 
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import html_sanitize
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Taken by the agents' preview route, /status/preview/<ticket id>.
 RESERVED_SLUGS = {"preview"}
-WIDTH_RE = re.compile(r"^\d{1,4}(?:\.\d{1,2})?(?:px|rem|em|%|vw|ch)$")
-FONT_FORBIDDEN_RE = re.compile(r"[;{}<>\\@]")
-CONTACT_URL_SCHEMES = ("mailto:", "tel:", "https://")
 
 
 class HelpdeskStatusPage(models.Model):
     _name = "helpdesk.status.page"
-    _inherit = ["helpdesk.status.verification.mixin"]
+    _inherit = [
+        "helpdesk.status.page.appearance.mixin",
+        "helpdesk.status.page.notification.mixin",
+        "helpdesk.status.page.verification.mixin",
+    ]
     _description = "Helpdesk Status Page"
     _order = "sequence, id"
     _check_company_auto = True
@@ -102,102 +100,11 @@ class HelpdeskStatusPage(models.Model):
         help="Days a closed ticket stays reachable. 0 = forever.",
     )
 
-    # Content
-    header = fields.Html(translate=True, sanitize=True, sanitize_style=False)
-    meta_title = fields.Char(translate=True)
-    label_received = fields.Char(translate=True)
-    label_in_progress = fields.Char(translate=True)
-    label_resolved = fields.Char(translate=True)
-    label_closed = fields.Char(translate=True)
-    contact_label = fields.Char(translate=True, default="Contact us")
-    contact_url = fields.Char(
-        default=lambda self: self._default_contact_url(),
-        help="mailto:, tel: or https:// link shown at the bottom of the page.",
-    )
-
-    # Appearance
-    font = fields.Char(help="A CSS font-family stack, e.g. 'Inter', sans-serif")
-    width = fields.Char(default="720px", help="Maximum width, e.g. 720px or 48rem.")
-    favicon_url = fields.Char(help="https:// or site-relative (/...) URL.")
-    css = fields.Text(string="CSS")
-    extra_css = fields.Text(
-        string="Extra CSS", help="Loaded last: overrides everything else."
-    )
-
     # Fields shown
     field_ids = fields.One2many(
         "helpdesk.status.page.field", "page_id", string="Fields shown"
     )
     field_count = fields.Integer(compute="_compute_field_count")
-
-    # Notifications
-    notify_on_create = fields.Boolean(default=True)
-    notify_on_status_change = fields.Boolean(default=True)
-    notify_channel = fields.Selection(
-        [
-            ("auto", "Every channel the ticket has contact data for"),
-            ("email", "E-mail"),
-            ("sms", "SMS"),
-            ("both", "E-mail and SMS"),
-        ],
-        required=True,
-        default="auto",
-    )
-    notify_delay = fields.Integer(
-        string="Notification delay (seconds)",
-        default=60,
-        help="A status change is sent only once the ticket has stayed in its "
-        "new status this long, so quick corrections send nothing.",
-    )
-    mail_template_create_id = fields.Many2one(
-        "mail.template",
-        string="E-mail on creation",
-        domain=[("model", "=", "helpdesk.ticket")],
-        default=lambda self: self.env.ref(
-            "helpdesk_mgmt_status_page.mail_template_ticket_received", False
-        ),
-    )
-    sms_template_create_id = fields.Many2one(
-        "sms.template",
-        string="SMS on creation",
-        domain=[("model", "=", "helpdesk.ticket")],
-        default=lambda self: self.env.ref(
-            "helpdesk_mgmt_status_page.sms_template_ticket_received", False
-        ),
-    )
-    mail_template_id = fields.Many2one(
-        "mail.template",
-        string="E-mail on status change",
-        domain=[("model", "=", "helpdesk.ticket")],
-        default=lambda self: self.env.ref(
-            "helpdesk_mgmt_status_page.mail_template_status_changed", False
-        ),
-    )
-    sms_template_id = fields.Many2one(
-        "sms.template",
-        string="SMS on status change",
-        domain=[("model", "=", "helpdesk.ticket")],
-        default=lambda self: self.env.ref(
-            "helpdesk_mgmt_status_page.sms_template_status_changed", False
-        ),
-    )
-    test_ticket_id = fields.Many2one(
-        "helpdesk.ticket",
-        string="Test with ticket",
-        ondelete="set null",
-        help="Ticket whose e-mail and SMS 'Send test' renders.",
-    )
-
-    @api.model
-    def _default_contact_url(self):
-        company = self.env.company
-        if company.email:
-            return f"mailto:{company.email}"
-        if company.phone:
-            return "tel:" + re.sub(r"[^\d+]", "", company.phone)
-        if company.website and company.website.startswith("https://"):
-            return company.website
-        return False
 
     @api.depends("slug", "website_id", "website_id.domain")
     def _compute_url(self):
@@ -314,60 +221,6 @@ class HelpdeskStatusPage(models.Model):
             ("notify_delay", 0, 86400),
         ]
 
-    @api.constrains("width")
-    def _check_width(self):
-        for page in self.filtered("width"):
-            if not WIDTH_RE.match(page.width.strip()):
-                raise ValidationError(
-                    self.env._(
-                        "The width '%(width)s' is not a CSS length. "
-                        "Use a number with px, rem, em, %%, vw or ch, "
-                        "e.g. 720px, 48rem or 100%%.",
-                        width=page.width,
-                    )
-                )
-
-    @api.constrains("font")
-    def _check_font(self):
-        for page in self.filtered("font"):
-            if FONT_FORBIDDEN_RE.search(page.font) or len(page.font) > 200:
-                raise ValidationError(
-                    self.env._(
-                        "The font must be a font-family list such as "
-                        "'Inter', Arial, sans-serif, without ; { } < > \\ or @."
-                    )
-                )
-
-    @api.constrains("favicon_url")
-    def _check_favicon_url(self):
-        for page in self.filtered("favicon_url"):
-            url = page.favicon_url.strip()
-            is_relative = url.startswith("/") and not url.startswith("//")
-            if not (url.startswith("https://") or is_relative) or re.search(
-                r"[\s\"'<>]", url
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "The favicon URL must start with https:// or with a "
-                        "single / (an address on this website)."
-                    )
-                )
-
-    @api.constrains("contact_url")
-    def _check_contact_url(self):
-        for page in self.filtered("contact_url"):
-            url = page.contact_url.strip()
-            if not url.lower().startswith(CONTACT_URL_SCHEMES) or re.search(
-                r"[\s\"'<>]", url
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "The contact link must start with mailto:, tel: or "
-                        "https:// (it is '%(url)s').",
-                        url=page.contact_url,
-                    )
-                )
-
     # ------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------
@@ -383,25 +236,6 @@ class HelpdeskStatusPage(models.Model):
         if vals.get("slug"):
             vals["slug"] = vals["slug"].strip().lower()
         return super().write(vals)
-
-    def _update_field_translations(
-        self, field_name, translations, digest=None, source_lang=None
-    ):
-        # Translations are written past the field's conversion, which is
-        # where HTML is sanitized: sanitize them here, in every language,
-        # whole values and translated terms alike.
-        field = self._fields[field_name]
-        if field.type == "html" and field.sanitize:
-
-            def clean(value):
-                if isinstance(value, dict):
-                    return {src: clean(term) for src, term in value.items()}
-                return value and html_sanitize(value, sanitize_style=False)
-
-            translations = {lang: clean(value) for lang, value in translations.items()}
-        return super()._update_field_translations(
-            field_name, translations, digest=digest, source_lang=source_lang
-        )
 
     # ------------------------------------------------------------
     # Actions
@@ -426,44 +260,6 @@ class HelpdeskStatusPage(models.Model):
             "type": "ir.actions.act_url",
             "url": f"/status/preview/{self.test_ticket_id.id}?page_id={self.id}",
             "target": "new",
-        }
-
-    def action_send_test(self):
-        """Render this page's status e-mail and SMS for the chosen ticket and
-        send them to the current user, to check templates before going live."""
-        self.ensure_one()
-        ticket = self.test_ticket_id
-        user = self.env.user
-        if not ticket:
-            raise UserError(self.env._("Choose a ticket to render the test with."))
-        if not (user.email or user.partner_id.phone or user.partner_id.mobile):
-            raise UserError(
-                self.env._("Set an e-mail or phone on your user to receive the test.")
-            )
-        sent = []
-        if self.mail_template_id and user.email:
-            self.mail_template_id.send_mail(
-                ticket.id,
-                email_values={"email_to": user.email, "recipient_ids": []},
-                email_layout_xmlid="mail.mail_notification_light",
-            )
-            sent.append(user.email)
-        phone = user.partner_id.phone or user.partner_id.mobile
-        if self.sms_template_id and phone:
-            body = self.sms_template_id._render_field("body", ticket.ids)[ticket.id]
-            self.env["sms.sms"].sudo().create(
-                {"number": phone, "body": body, "partner_id": user.partner_id.id}
-            )
-            sent.append(phone)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._(
-                    "Test queued to %(recipients)s.", recipients=", ".join(sent)
-                ),
-            },
         }
 
     # ------------------------------------------------------------
@@ -511,36 +307,3 @@ class HelpdeskStatusPage(models.Model):
             return base + (f"{path}/{token}" if token else path)
 
         return build
-
-    def _get_main_status_labels(self):
-        """Timeline labels, the page's own wording first."""
-        self.ensure_one()
-        stage_model = self.env["helpdesk.ticket.stage"]
-        defaults = dict(
-            stage_model._fields["main_status"]._description_selection(self.env)
-        )
-        return {
-            status: self[f"label_{status}"] or defaults[status] for status in defaults
-        }
-
-    def _get_safe_header(self):
-        """The header in the current language, sanitized again when shown:
-        a translation may come from anywhere (import, SQL, another module)."""
-        self.ensure_one()
-        return Markup(html_sanitize(self.header, sanitize_style=False))
-
-    def _get_safe_css(self):
-        """The page's look as CSS that cannot close its <style> element:
-        width and font, then the page's CSS and extra CSS.
-
-        Width and font are validated; '<' has no meaning in CSS outside
-        strings, and there it is written as the CSS escape \\3c, so nothing
-        the admin enters can start a tag. Returned as Markup because HTML
-        entities are not decoded inside <style>.
-        """
-        self.ensure_one()
-        rules = [f".o_status_page {{ --o-status-width: {self.width or '720px'}; }}"]
-        if self.font:
-            rules.append(f".o_status_page {{ font-family: {self.font}; }}")
-        css = "\n".join(filter(None, [*rules, self.css, self.extra_css]))
-        return Markup(css.replace("<", "\\3c "))

@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tools import consteq
 from odoo.tools.misc import hmac as hmac_tool
 
-from .helpdesk_status_verification_mixin import to_ascii_digits
+from .helpdesk_status_page_verification_mixin import to_ascii_digits
 
 CODE_HASH_SCOPE = "helpdesk_mgmt_status_page.code"
 HOUR = timedelta(hours=1)
@@ -22,8 +22,8 @@ class HelpdeskStatusPageChallenge(models.Model):
 
     Kept in the database, not in memory, so that the limits hold across
     workers and servers. Every limit locks its key before counting (see
-    ``_lock_keys``). No access rule for portal or public users: only reached
-    through ``sudo()``.
+    ``helpdesk.status.page.lock``). No access rule for portal or public
+    users: only reached through ``sudo()``.
     """
 
     _name = "helpdesk.status.page.challenge"
@@ -60,54 +60,9 @@ class HelpdeskStatusPageChallenge(models.Model):
             CREATE INDEX IF NOT EXISTS helpdesk_status_page_challenge_ip_index
                 ON helpdesk_status_page_challenge (ip, kind, create_date)
                 WHERE ip IS NOT NULL;
-            CREATE TABLE IF NOT EXISTS helpdesk_status_page_challenge_lock (
-                key varchar PRIMARY KEY,
-                serial integer NOT NULL DEFAULT 0
-            );
             """
         )
         return res
-
-    # ------------------------------------------------------------
-    # Locks
-    # ------------------------------------------------------------
-
-    @api.model
-    def _lock_keys(self, *keys):
-        """Serialize the limits of ``keys`` (``ip:…``, ``ticket:…``) across
-        transactions, workers and servers, before counting.
-
-        A plain lock is not enough under REPEATABLE READ: a transaction that
-        waited for the lock still counts from its older snapshot and misses
-        the row the other one inserted. So each key has a row; it is locked
-        here, and bumped by ``_bump_keys`` by whoever passes the limit. A
-        concurrent transaction that then locks it fails to serialize, and
-        Odoo retries the whole request with a fresh snapshot that sees the
-        new rows.
-        """
-        keys = sorted(keys)  # one order everywhere: no deadlock
-        self.env.cr.execute(
-            """
-            WITH missing AS (
-                INSERT INTO helpdesk_status_page_challenge_lock (key)
-                SELECT unnest(%(keys)s::varchar[]) ON CONFLICT DO NOTHING
-            )
-            SELECT key FROM helpdesk_status_page_challenge_lock
-             WHERE key = ANY(%(keys)s) ORDER BY key FOR UPDATE
-            """,
-            {"keys": keys},
-        )
-
-    @api.model
-    def _bump_keys(self, *keys):
-        """Mark ``keys`` as changed by this transaction (see ``_lock_keys``)."""
-        self.env.cr.execute(
-            """
-            UPDATE helpdesk_status_page_challenge_lock SET serial = serial + 1
-             WHERE key = ANY(%s)
-            """,
-            [sorted(keys)],
-        )
 
     @api.model
     def _ticket_key(self, ticket):
@@ -126,7 +81,7 @@ class HelpdeskStatusPageChallenge(models.Model):
         :raise UserError: too many requests this hour
         """
         key = f"ip:{ip}"
-        self._lock_keys(key)
+        self.env["helpdesk.status.page.lock"]._lock_keys(key)
         Challenge = self.sudo()
         domain = [
             ("kind", "=", "request"),
@@ -142,7 +97,7 @@ class HelpdeskStatusPageChallenge(models.Model):
                 )
             )
         Challenge.create({"kind": "request", "page_id": page.id, "ip": ip})
-        self._bump_keys(key)
+        self.env["helpdesk.status.page.lock"]._bump_keys(key)
 
     @api.model
     def _check_failures(self, page, ticket, rows):
@@ -241,7 +196,7 @@ class HelpdeskStatusPageChallenge(models.Model):
             codes this hour, or too many wrong codes today
         """
         key = self._ticket_key(ticket)
-        self._lock_keys(key)
+        self.env["helpdesk.status.page.lock"]._lock_keys(key)
         rows = self._get_ticket_rows(ticket)
         self._check_failures(page, ticket, rows)
         sent = self._get_codes_sent(rows)
@@ -276,7 +231,7 @@ class HelpdeskStatusPageChallenge(models.Model):
                 + timedelta(minutes=page.code_lifetime),
             }
         )
-        self._bump_keys(key)
+        self.env["helpdesk.status.page.lock"]._bump_keys(key)
         if kind == "email":
             self._queue_code_mail(ticket, code)
         else:
@@ -316,7 +271,7 @@ class HelpdeskStatusPageChallenge(models.Model):
                 )
             )
         key = self._ticket_key(ticket)
-        self._lock_keys(key)
+        self.env["helpdesk.status.page.lock"]._lock_keys(key)
         rows = self._get_ticket_rows(ticket)
         self._check_failures(page, ticket, rows)
         # Only the latest code counts: asking for a new one voids the others.
@@ -334,13 +289,13 @@ class HelpdeskStatusPageChallenge(models.Model):
             )
         if consteq(self._hash_code(ticket, code), challenge.code_hash):
             challenge.used = True
-            self._bump_keys(key)
+            self.env["helpdesk.status.page.lock"]._bump_keys(key)
             return True
         challenge.attempts += 1
         failure = self.sudo().create(
             {"kind": "failure", "page_id": page.id, "ticket_id": ticket.id}
         )
-        self._bump_keys(key)
+        self.env["helpdesk.status.page.lock"]._bump_keys(key)
         self._check_failures(page, ticket, failure | rows)
         left = page.max_attempts - challenge.attempts
         if not left:
@@ -409,4 +364,4 @@ class HelpdeskStatusPageChallenge(models.Model):
         """Delete rows older than the longest window any limit looks at, and
         the lock rows of the keys seen so far (made again on next use)."""
         self.sudo().search([("create_date", "<", fields.Datetime.now() - DAY)]).unlink()
-        self.env.cr.execute("DELETE FROM helpdesk_status_page_challenge_lock")
+        self.env["helpdesk.status.page.lock"]._purge()

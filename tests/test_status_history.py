@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 
 from odoo.tests import tagged
 
+from ..hooks import backfill_status_pages
 from .common import StatusPageCommon
 
 
@@ -171,8 +172,8 @@ class TestStatusHistory(StatusPageCommon):
             [tuple(tickets.ids)],
         )
         self.env.invalidate_all()
-        tickets._status_page_backfill()
-        tickets._status_page_backfill()  # idempotent
+        backfill_status_pages(tickets)
+        backfill_status_pages(tickets)  # idempotent
         for ticket in tickets.sudo():
             self.assertEqual(len(ticket.status_token), 32)
             self.assertEqual(len(ticket.status_log_ids), 1)

@@ -50,7 +50,7 @@ class HelpdeskStatusVerificationMixin(models.AbstractModel):
     Inherited by ``helpdesk.status.page``; every method runs on one page.
     """
 
-    _name = "helpdesk.status.verification.mixin"
+    _name = "helpdesk.status.page.verification.mixin"
     _description = "Status Page Verification Rules"
 
     # ------------------------------------------------------------

@@ -1,0 +1,198 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+
+_logger = logging.getLogger(__name__)
+
+
+class HelpdeskStatusNotificationMixin(models.AbstractModel):
+    """Status e-mails and SMS of a ticket: scheduled after a stage move,
+    debounced by the page's delay, sent in batches by the page's channels.
+
+    Inherited by ``helpdesk.ticket``.
+    """
+
+    _name = "helpdesk.status.notification.mixin"
+    _description = "Status Page Notifications"
+
+    status_notify_due = fields.Datetime(
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="When the pending status notification goes out, unless the "
+        "ticket moves back to the status the customer already knows.",
+    )
+    status_notified_stage_id = fields.Many2one(
+        "helpdesk.ticket.stage",
+        copy=False,
+        readonly=True,
+        ondelete="set null",
+        help="Stage the customer was last told about.",
+    )
+
+    def _schedule_status_notifications(self):
+        """Notify moves into customer-visible stages, after the page's delay.
+
+        A pending notification is replaced by the latest move, so several moves
+        within the delay send one message with the final status, and moving
+        back to the status the customer already knows sends nothing.
+        """
+        to_notify = self.filtered(
+            lambda t: t.status_page_id.notify_on_status_change
+            and t.stage_id.notify_customer
+        )
+        now = fields.Datetime.now()
+        immediate = to_notify.filtered(lambda t: not t.status_page_id.notify_delay)
+        immediate._send_status_notifications("status")
+        delayed = to_notify - immediate
+        for delay, tickets in delayed.grouped(
+            lambda t: t.status_page_id.notify_delay
+        ).items():
+            due = now + timedelta(seconds=delay)
+            tickets.sudo().write({"status_notify_due": due})
+            self.env.ref(
+                "helpdesk_mgmt_status_page.ir_cron_send_status_notifications"
+            )._trigger(at=due)
+
+    @api.model
+    def _cron_send_status_notifications(self):
+        """Send the status notifications whose delay is over.
+
+        Nothing goes out when the ticket is back in the status the customer
+        was last told about, or now sits in a stage that does not notify.
+        """
+        due = self.with_context(active_test=False).search(
+            [("status_notify_due", "<=", fields.Datetime.now())]
+        )
+        due.sudo().write({"status_notify_due": False})
+        changed = due.filtered(
+            lambda t: t.stage_id.notify_customer
+            and t.stage_id != t.status_notified_stage_id
+        )
+        changed._send_status_notifications("status")
+
+    def _send_status_notifications(self, kind):
+        """Queue the page's e-mail and SMS for these tickets, in batches.
+
+        A failure is logged on the tickets and never undoes the caller's
+        change (stage move, creation).
+
+        :param str kind: ``create`` or ``status``
+        """
+        for page, tickets in self.grouped("status_page_id").items():
+            if not page:
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    tickets._send_status_notifications_for_page(page, kind)
+            except Exception as error:  # pylint: disable=broad-except
+                _logger.exception("Status notification failed for %s", tickets)
+                tickets._message_log_batch(
+                    {
+                        ticket.id: self.env._(
+                            "The status notification could not be sent: %(error)s",
+                            error=str(error),
+                        )
+                        for ticket in tickets
+                    }
+                )
+
+    def _send_status_notifications_for_page(self, page, kind):
+        """Queue one page's messages for these tickets, by its channel.
+
+        Each template is rendered once for the whole batch; a channel the
+        ticket has no contact data for is skipped and noted on the chatter.
+
+        :param page: the tickets' ``helpdesk.status.page``
+        :param str kind: ``create`` or ``status``
+        """
+        if kind == "create":
+            mail_template, sms_template = (
+                page.mail_template_create_id,
+                page.sms_template_create_id,
+            )
+        else:
+            mail_template, sms_template = page.mail_template_id, page.sms_template_id
+        channel = page.notify_channel
+        wants_email = channel in ("auto", "email", "both") and mail_template
+        wants_sms = channel in ("auto", "sms", "both") and sms_template
+        by_email = self.filtered(lambda t: t._get_status_email())
+        by_sms = self.filtered("partner_phone")
+        notes = {ticket.id: [] for ticket in self}
+        if wants_email and by_email:
+            mail_template.send_mail_batch(
+                by_email.ids, email_layout_xmlid="mail.mail_notification_light"
+            )
+            for ticket in by_email:
+                notes[ticket.id].append(
+                    self.env._(
+                        "Status link e-mailed to %(email)s.",
+                        email=ticket._get_status_email(),
+                    )
+                )
+        if wants_sms and by_sms:
+            by_sms._send_status_sms(sms_template)
+        # "auto" means the channels the ticket has contact data for: a missing
+        # one is only worth a note when the ticket has none at all.
+        unreachable = self - by_email - by_sms if channel == "auto" else self
+        if wants_email:
+            for ticket in unreachable - by_email:
+                notes[ticket.id].append(
+                    self.env._("No e-mail address: the status e-mail was not sent.")
+                )
+        if wants_sms:
+            for ticket in unreachable - by_sms:
+                notes[ticket.id].append(
+                    self.env._("No phone number: the status SMS was not sent.")
+                )
+        noted = self.browse([ticket_id for ticket_id, note in notes.items() if note])
+        noted._message_log_batch(
+            {ticket.id: " ".join(notes[ticket.id]) for ticket in noted}
+        )
+        for stage, tickets in self.grouped("stage_id").items():
+            tickets.sudo().write({"status_notified_stage_id": stage.id})
+
+    def _send_status_sms(self, template):
+        """One chatter SMS message and one queued ``sms.sms`` per ticket, in
+        bulk; a failed SMS shows on its message and can be resent from there."""
+        bodies = template._render_field("body", self.ids, compute_lang=True)
+        messages = self._message_log_batch(
+            {ticket.id: bodies[ticket.id] for ticket in self},
+            message_type="sms",
+        )
+        message_by_ticket = {message.res_id: message for message in messages}
+        sms = (
+            self.env["sms.sms"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "number": ticket._format_status_phone() or ticket.partner_phone,
+                        "body": bodies[ticket.id],
+                        "partner_id": ticket.partner_id.id,
+                        "mail_message_id": message_by_ticket[ticket.id].id,
+                        "state": "outgoing",
+                    }
+                    for ticket in self
+                ]
+            )
+        )
+        self.env["mail.notification"].sudo().create(
+            [
+                {
+                    "author_id": sms.mail_message_id.author_id.id,
+                    "mail_message_id": sms.mail_message_id.id,
+                    "res_partner_id": sms.partner_id.id,
+                    "sms_id_int": sms.id,
+                    "sms_tracker_ids": [Command.create({"sms_uuid": sms.uuid})],
+                    "sms_number": sms.number,
+                    "notification_type": "sms",
+                    "notification_status": "ready",
+                    "is_read": True,
+                }
+                for sms in sms
+            ]
+        )
+        self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger()

@@ -1,0 +1,67 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, models
+
+
+class HelpdeskStatusPageLock(models.AbstractModel):
+    """Locks that make the status page's limits hold under concurrency.
+
+    One row per key (``ip:…``, ``ticket:…``) in a small table of its own;
+    see ``_lock_keys`` for why a plain lock is not enough.
+    """
+
+    _name = "helpdesk.status.page.lock"
+    _description = "Status Page Limit Locks"
+
+    def init(self):
+        res = super().init()
+        self.env.cr.execute(
+            """
+            CREATE TABLE IF NOT EXISTS helpdesk_status_page_challenge_lock (
+                key varchar PRIMARY KEY,
+                serial integer NOT NULL DEFAULT 0
+            )
+            """
+        )
+        return res
+
+    @api.model
+    def _lock_keys(self, *keys):
+        """Serialize the limits of ``keys`` (``ip:…``, ``ticket:…``) across
+        transactions, workers and servers, before counting.
+
+        A plain lock is not enough under REPEATABLE READ: a transaction that
+        waited for the lock still counts from its older snapshot and misses
+        the row the other one inserted. So each key has a row; it is locked
+        here, and bumped by ``_bump_keys`` by whoever passes the limit. A
+        concurrent transaction that then locks it fails to serialize, and
+        Odoo retries the whole request with a fresh snapshot that sees the
+        new rows.
+        """
+        keys = sorted(keys)  # one order everywhere: no deadlock
+        self.env.cr.execute(
+            """
+            WITH missing AS (
+                INSERT INTO helpdesk_status_page_challenge_lock (key)
+                SELECT unnest(%(keys)s::varchar[]) ON CONFLICT DO NOTHING
+            )
+            SELECT key FROM helpdesk_status_page_challenge_lock
+             WHERE key = ANY(%(keys)s) ORDER BY key FOR UPDATE
+            """,
+            {"keys": keys},
+        )
+
+    @api.model
+    def _bump_keys(self, *keys):
+        """Mark ``keys`` as changed by this transaction (see ``_lock_keys``)."""
+        self.env.cr.execute(
+            """
+            UPDATE helpdesk_status_page_challenge_lock SET serial = serial + 1
+             WHERE key = ANY(%s)
+            """,
+            [sorted(keys)],
+        )
+
+    @api.model
+    def _purge(self):
+        """Forget every key: rows are made again on next use."""
+        self.env.cr.execute("DELETE FROM helpdesk_status_page_challenge_lock")

@@ -1,0 +1,212 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import babel.dates
+import pytz
+from markupsafe import Markup
+
+from odoo import api, models
+from odoo.tools import format_date, formatLang, html_sanitize, is_html_empty
+from odoo.tools.misc import babel_locale_parse
+
+from .helpdesk_ticket_stage import MAIN_STATUSES
+
+
+class HelpdeskStatusViewMixin(models.AbstractModel):
+    """What the public ticket view shows, formatted for the customer:
+    timeline, last update, fields, properties and attachments, in the
+    page's time zone. Inherited by ``helpdesk.ticket``.
+    """
+
+    _name = "helpdesk.status.view.mixin"
+    _description = "Status Page Ticket View"
+
+    def _get_status_timeline(self):
+        """The four main statuses of the customer timeline, for one ticket.
+
+        A step before the current one is ``done``, the current one ``current``,
+        later ones ``upcoming`` without a time, even if reached before a
+        re-opening.
+
+        :return: list of dicts with ``status``, ``label``, ``state``, ``date``,
+            and the time of the last status change (the history's last row)
+        """
+        self.ensure_one()
+        labels = (
+            self.status_page_id._get_main_status_labels()
+            if self.status_page_id
+            else dict(MAIN_STATUSES)
+        )
+        reached, last_change = self.env["helpdesk.ticket.status.log"]._get_status_dates(
+            self
+        )[self.id]
+        # A ticket is received when it is created, history or not.
+        reached.setdefault("received", self.create_date)
+        statuses = [status for status, _label in MAIN_STATUSES]
+        current_index = statuses.index(self.stage_id.main_status or "received")
+        timeline = []
+        for index, status in enumerate(statuses):
+            if index < current_index:
+                state = "done"
+            elif index == current_index:
+                state = "current"
+            else:
+                state = "upcoming"
+            timeline.append(
+                {
+                    "status": status,
+                    "label": labels[status],
+                    "state": state,
+                    "date": reached.get(status) if state != "upcoming" else False,
+                }
+            )
+        return timeline, last_change or self.create_date
+
+    def _get_status_page_tz(self):
+        """Time zone of the page: the assigned agent's, else the company's,
+        else UTC."""
+        self.ensure_one()
+        return self.user_id.tz or self.company_id.partner_id.tz or "UTC"
+
+    def _get_status_page_attachments(self):
+        """The ticket's attachments customers may download: not those of
+        internal notes nor of binary fields, in one query.
+
+        :return: ``{id: name}``, in upload order
+        """
+        self.ensure_one()
+        self.env.cr.execute(
+            """
+            SELECT a.id, a.name FROM ir_attachment a
+             WHERE a.res_model = 'helpdesk.ticket' AND a.res_id = %s
+               AND a.res_field IS NULL
+               AND NOT EXISTS (
+                   SELECT 1 FROM message_attachment_rel r
+                     JOIN mail_message m ON m.id = r.message_id
+                LEFT JOIN mail_message_subtype s ON s.id = m.subtype_id
+                    WHERE r.attachment_id = a.id
+                      AND (m.is_internal OR s.internal)
+               )
+             ORDER BY a.id
+            """,
+            [self.id],
+        )
+        return dict(self.env.cr.fetchall())
+
+    def _format_status_field(self, field, tz):
+        """Customer-facing text of one of the ticket's fields (Markup for
+        HTML fields, sanitized again)."""
+        value = self[field.name]
+        if field.type == "boolean":
+            return self.env._("Yes") if value else self.env._("No")
+        if not value and field.type not in ("integer", "float", "monetary"):
+            return "—"
+        if field.type == "html":
+            return Markup(html_sanitize(value))
+        if field.type == "selection":
+            return dict(field._description_selection(self.env)).get(value, value)
+        if field.type in ("float", "monetary"):
+            currency = field.type == "monetary" and field.get_currency_field(self)
+            return formatLang(
+                self.env, value, currency_obj=currency and self[currency] or None
+            )
+        if field.type == "date":
+            return format_date(self.env, value)
+        if field.type == "datetime":
+            return self._format_status_time(value, tz)
+        if field.type == "many2one":
+            return value.display_name
+        if field.type == "many2many":
+            return ", ".join(value.mapped("display_name"))
+        return str(value)
+
+    @api.model
+    def _format_status_property(self, prop):
+        """Customer-facing text of one property of ``read(['properties'])``."""
+        value = prop.get("value")
+        kind = prop.get("type")
+        if kind == "boolean":
+            return self.env._("Yes") if value else self.env._("No")
+        if value in (False, None, "", []):
+            return "—"
+        if kind == "many2one":
+            return value[1]
+        if kind == "many2many":
+            return ", ".join(name for _id, name in value)
+        if kind in ("selection", "tags"):
+            labels = {
+                option[0]: option[1]
+                for option in prop.get(kind if kind == "selection" else "tags") or []
+            }
+            values = value if isinstance(value, list) else [value]
+            return ", ".join(str(labels.get(v, v)) for v in values)
+        return str(value)
+
+    @api.model
+    def _format_status_time(self, value, tz):
+        """``value`` as the customer reads it: the locale's medium date and
+        short time, in time zone ``tz`` (seconds mean nothing to a customer)."""
+        local = pytz.utc.localize(value).astimezone(pytz.timezone(tz))
+        locale = babel_locale_parse(self.env.lang or "en_US")
+        return locale.datetime_formats["medium"].format(
+            babel.dates.format_time(local, "short", locale=locale),
+            babel.dates.format_date(local, "medium", locale=locale),
+        )
+
+    def _get_status_page_fields(self, page, tz):
+        """``[(label, value)]`` of the fields the page shows."""
+        self.ensure_one()
+        Line = self.env["helpdesk.status.page.field"].sudo()
+        lines = Line.search_fetch(
+            [("page_id", "=", page.id)], ["field_name", "property_name", "label"]
+        ).filtered(lambda line: Line._is_ticket_field_allowed(line.field_name))
+        properties = {}
+        if any(self._fields[line.field_name].type == "properties" for line in lines):
+            properties = {
+                prop["name"]: prop
+                for prop in self.read(["properties"])[0]["properties"] or []
+            }
+        result = []
+        for line in lines:
+            field = self._fields[line.field_name]
+            if field.type == "properties":
+                prop = properties.get(line.property_name)
+                if prop:
+                    label = line.label or prop.get("string") or line.property_name
+                    result.append((label, self._format_status_property(prop)))
+                continue
+            result.append((line._get_label(), self._format_status_field(field, tz)))
+        return result
+
+    def _get_status_page_values(self, page):
+        """Everything the public ticket view shows, formatted for the
+        customer, in the page's time zone.
+
+        :param page: the ``helpdesk.status.page`` serving the ticket
+        """
+        self.ensure_one()
+        tz = self._get_status_page_tz()
+
+        def when(value):
+            return self._format_status_time(value, tz) if value else "—"
+
+        steps, last_change = self._get_status_timeline()
+        timeline = [dict(step, date_display=when(step["date"])) for step in steps]
+        description = self.description
+        return {
+            "ticket": self,
+            "number": self.number,
+            "status_label": self.stage_id.customer_status_label,
+            "last_update": when(last_change),
+            "timeline": timeline,
+            "description": (
+                Markup(html_sanitize(description))
+                if not is_html_empty(description)
+                else False
+            ),
+            "fields": self._get_status_page_fields(page, tz),
+            "attachments": (
+                self._get_status_page_attachments()
+                if page.allow_attachment_download
+                else {}
+            ),
+            "tz": tz,
+        }
