@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 
 from ..models.helpdesk_status_page import SLUG_RE
-from ..models.helpdesk_status_verification_mixin import (
+from ..models.helpdesk_status_page_verification_mixin import (
     MAX_CONTACT_INPUT,
     MAX_NUMBER_INPUT,
 )
