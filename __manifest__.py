@@ -35,6 +35,8 @@
         "views/helpdesk_ticket_status_log_views.xml",
         "views/helpdesk_menus.xml",
         "views/status_page_templates.xml",
+        "views/status_page_verification_templates.xml",
+        "views/status_page_ticket_templates.xml",
         "views/status_page_csp_templates.xml",
     ],
     "assets": {

@@ -1,1 +1,2 @@
 from . import status_page
+from . import verification

@@ -275,6 +275,13 @@ class HelpdeskStatusPage(models.Model):
             [("company_id", "in", [self.company_id.id, False])], limit=1
         )
 
+    def _get_path(self, token=None):
+        """Site-relative path of the page, or of one ticket's link: the one
+        place that spells ``/status/<slug>/<token>``."""
+        self.ensure_one()
+        path = f"/status/{self.slug}"
+        return f"{path}/{token}" if token else path
+
     def _get_public_url(self, lang=None, token=None):
         """Absolute URL of the page, or of one ticket's link with ``token``.
 
@@ -296,14 +303,12 @@ class HelpdeskStatusPage(models.Model):
         base = (website.get_base_url() if website else self.get_base_url()).rstrip("/")
         default_lang = website.default_lang_id.code if website else None
         Lang = self.env["res.lang"]
-        slug = self.slug
 
         def build(lang=None, token=None):
             prefix = ""
             if lang and website and lang != default_lang:
                 url_code = Lang._get_data(code=lang).url_code
                 prefix = f"/{url_code}" if url_code else ""
-            path = f"{prefix}/status/{slug}"
-            return base + (f"{path}/{token}" if token else path)
+            return base + prefix + self._get_path(token)
 
         return build

@@ -1,10 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import babel.dates
-import pytz
 from markupsafe import Markup
 
 from odoo import api, models
-from odoo.tools import format_date, formatLang, html_sanitize, is_html_empty
+from odoo.tools import formatLang, html_sanitize, is_html_empty
 from odoo.tools.misc import babel_locale_parse
 
 from .helpdesk_ticket_stage import MAIN_STATUSES
@@ -109,7 +107,7 @@ class HelpdeskStatusViewMixin(models.AbstractModel):
                 self.env, value, currency_obj=currency and self[currency] or None
             )
         if field.type == "date":
-            return format_date(self.env, value)
+            return self._format_status_date(value)
         if field.type == "datetime":
             return self._format_status_time(value, tz)
         if field.type == "many2one":
@@ -119,7 +117,7 @@ class HelpdeskStatusViewMixin(models.AbstractModel):
         return str(value)
 
     @api.model
-    def _format_status_property(self, prop):
+    def _format_status_property(self, prop, tz):
         """Customer-facing text of one property of ``read(['properties'])``."""
         value = prop.get("value")
         kind = prop.get("type")
@@ -127,6 +125,10 @@ class HelpdeskStatusViewMixin(models.AbstractModel):
             return self.env._("Yes") if value else self.env._("No")
         if value in (False, None, "", []):
             return "—"
+        if kind == "date":
+            return self._format_status_date(value)
+        if kind == "datetime":
+            return self._format_status_time(value, tz)
         if kind == "many2one":
             return value[1]
         if kind == "many2many":
@@ -141,14 +143,30 @@ class HelpdeskStatusViewMixin(models.AbstractModel):
         return str(value)
 
     @api.model
-    def _format_status_time(self, value, tz):
-        """``value`` as the customer reads it: the locale's medium date and
-        short time, in time zone ``tz`` (seconds mean nothing to a customer)."""
-        local = pytz.utc.localize(value).astimezone(pytz.timezone(tz))
+    def _get_status_date_pattern(self):
+        """The locale's medium date: unambiguous in every language."""
         locale = babel_locale_parse(self.env.lang or "en_US")
-        return locale.datetime_formats["medium"].format(
-            babel.dates.format_time(local, "short", locale=locale),
-            babel.dates.format_date(local, "medium", locale=locale),
+        return locale.date_formats["medium"].pattern
+
+    @api.model
+    def _format_status_date(self, value):
+        """``value`` (date or ``YYYY-MM-DD``) through QWeb's date widget."""
+        return self.env["ir.qweb.field.date"].value_to_html(
+            value, {"format": self._get_status_date_pattern()}
+        )
+
+    @api.model
+    def _format_status_time(self, value, tz):
+        """``value`` (naive UTC, datetime or string) through QWeb's datetime
+        widget in time zone ``tz``, as portal templates show times: the
+        locale's medium date and short time (seconds mean nothing to a
+        customer)."""
+        locale = babel_locale_parse(self.env.lang or "en_US")
+        pattern = locale.datetime_formats["medium"].format(
+            locale.time_formats["short"].pattern, self._get_status_date_pattern()
+        )
+        return self.env["ir.qweb.field.datetime"].value_to_html(
+            value, {"tz_name": tz, "format": pattern}
         )
 
     def _get_status_page_fields(self, page, tz):
@@ -171,7 +189,7 @@ class HelpdeskStatusViewMixin(models.AbstractModel):
                 prop = properties.get(line.property_name)
                 if prop:
                     label = line.label or prop.get("string") or line.property_name
-                    result.append((label, self._format_status_property(prop)))
+                    result.append((label, self._format_status_property(prop, tz)))
                 continue
             result.append((line._get_label(), self._format_status_field(field, tz)))
         return result

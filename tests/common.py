@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import re
+
 from odoo.addons.mail.tests.common import MailCommon
 
 
@@ -49,4 +51,15 @@ class StatusPageCommon(MailCommon):
                 "partner_email": cls.partner.email,
                 **values,
             }
+        )
+
+    def _last_code(self, kind="email"):
+        """The one-time code in the latest code e-mail or SMS."""
+        if kind == "email":
+            mail = self.env["mail.mail"].sudo().search([], order="id desc", limit=1)
+            body = re.sub(r"<[^>]+>", " ", mail.body_html)
+        else:
+            body = self.env["sms.sms"].sudo().search([], order="id desc", limit=1).body
+        return re.search(r"\b(\d{4,8})\b", body.replace(self.ticket.number, "")).group(
+            1
         )

@@ -35,21 +35,6 @@ class StatusPageHttpCommon(HttpCase, StatusPageCommon, SMSCase):
         self.assertIn("o_status_timeline", response.text)
         return response
 
-    def _last_code(self, ticket=None):
-        mail = (
-            self.env["mail.mail"]
-            .sudo()
-            .search(
-                [("email_to", "=", (ticket or self.ticket).partner_email)],
-                order="id desc",
-                limit=1,
-            )
-        )
-        text = re.sub(r"<[^>]+>", " ", mail.body_html)
-        return re.search(r"\b(\d{4,8})\b", text.replace(self.ticket.number, "")).group(
-            1
-        )
-
 
 @tagged("post_install", "-at_install")
 class TestStatusPageHttp(StatusPageHttpCommon):

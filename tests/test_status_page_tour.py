@@ -26,6 +26,18 @@ class StatusPageTourCommon(StatusPageHttpCommon):
 
 
 @tagged("post_install", "-at_install")
+class TestStatusPageTourPublic(StatusPageTourCommon):
+    browser_size = "360x740"
+    touch_enabled = True
+
+    def test_public_visitor_looks_a_ticket_up(self):
+        self.page.verification_method = "match"
+        self.ticket.number = "HT90001"
+        self.start_tour(f"/status/{self.page.slug}", "helpdesk_status_page_public_tour")
+        self.assertTrue(self.ticket.status_page_last_view)
+
+
+@tagged("post_install", "-at_install")
 class TestStatusPageTourPhone(StatusPageTourCommon):
     browser_size = "360x740"
     touch_enabled = True

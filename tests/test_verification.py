@@ -1,8 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import re
 from datetime import datetime, timedelta
-
-from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import UserError
@@ -29,16 +26,6 @@ class TestVerification(StatusPageCommon, SMSCase):
         except UserError:
             return False
         return True
-
-    def _last_code(self, kind="email"):
-        if kind == "email":
-            mail = self.env["mail.mail"].sudo().search([], order="id desc", limit=1)
-            body = re.sub(r"<[^>]+>", " ", mail.body_html)
-        else:
-            body = self.env["sms.sms"].sudo().search([], order="id desc", limit=1).body
-        return re.search(r"\b(\d{4,8})\b", body.replace(self.ticket.number, "")).group(
-            1
-        )
 
     def test_phone_formats_match_in_e164(self):
         ticket = self.ticket
@@ -117,7 +104,7 @@ class TestVerification(StatusPageCommon, SMSCase):
         self.page.link_validity_after_close = 30
         self.ticket.stage_id = self.stage_done
         self.assertTrue(self.page._is_ticket_reachable(self.ticket))
-        with freeze_time(fields.Datetime.now() + timedelta(days=31)):
+        with self.mock_datetime_and_now(fields.Datetime.now() + timedelta(days=31)):
             self.assertFalse(self.page._is_ticket_reachable(self.ticket))
 
     def test_code_is_hashed_single_use(self):
@@ -143,7 +130,7 @@ class TestVerification(StatusPageCommon, SMSCase):
         code = self._last_code()
         later = fields.Datetime.now() + timedelta(minutes=self.page.code_lifetime + 1)
         with (
-            freeze_time(later),
+            self.mock_datetime_and_now(later),
             self.assertRaisesRegex(UserError, "expired"),
         ):
             self.Challenge._check_code(self.page, self.ticket, code)
@@ -169,7 +156,7 @@ class TestVerification(StatusPageCommon, SMSCase):
         with self.assertRaisesRegex(UserError, "ask for a new one in"):
             self.Challenge._send_code(self.page, self.ticket, "email")
         later = fields.Datetime.now() + timedelta(seconds=self.page.resend_delay + 1)
-        with freeze_time(later):
+        with self.mock_datetime_and_now(later):
             self.Challenge._send_code(self.page, self.ticket, "email")
             second = self._last_code()
             if first != second:
@@ -183,7 +170,7 @@ class TestVerification(StatusPageCommon, SMSCase):
         self.Challenge._send_code(self.page, self.ticket, "email")
         with self.assertRaisesRegex(UserError, "Too many codes"):
             self.Challenge._send_code(self.page, self.ticket, "email")
-        with freeze_time(fields.Datetime.now() + timedelta(minutes=61)):
+        with self.mock_datetime_and_now(fields.Datetime.now() + timedelta(minutes=61)):
             self.Challenge._send_code(self.page, self.ticket, "email")
 
     def test_failures_capped_per_ticket_per_day(self):
@@ -206,7 +193,7 @@ class TestVerification(StatusPageCommon, SMSCase):
         # Another ticket of the same customer is not affected.
         other = self._create_ticket()
         self.Challenge._send_code(page, other, "email")
-        with freeze_time(fields.Datetime.now() + timedelta(hours=25)):
+        with self.mock_datetime_and_now(fields.Datetime.now() + timedelta(hours=25)):
             self.Challenge._send_code(page, self.ticket, "email")
 
     def test_requests_per_ip_per_hour(self):
@@ -221,7 +208,7 @@ class TestVerification(StatusPageCommon, SMSCase):
         self.Challenge._rate_limit_ip(self.page, "203.0.113.9")
         self.Challenge._cron_purge()
         self.assertTrue(self.Challenge.search([("ip", "=", "203.0.113.9")]))
-        with freeze_time(fields.Datetime.now() + timedelta(days=2)):
+        with self.mock_datetime_and_now(fields.Datetime.now() + timedelta(days=2)):
             self.Challenge._cron_purge()
         self.assertFalse(self.Challenge.search([("ip", "=", "203.0.113.9")]))
 
@@ -232,7 +219,7 @@ class TestVerification(StatusPageCommon, SMSCase):
         other = self._create_ticket()
         self.assertFalse(Grant._is_granted(session, page, other))
         later = fields.Datetime.now() + timedelta(hours=page.grant_lifetime, minutes=1)
-        with freeze_time(later):
+        with self.mock_datetime_and_now(later):
             self.assertFalse(Grant._is_granted(session, page, self.ticket))
         self.ticket.partner_phone = "+966 55 000 0000"
         self.assertFalse(Grant._is_granted(session, page, self.ticket))
@@ -269,7 +256,7 @@ class TestVerification(StatusPageCommon, SMSCase):
         # A shorter lifetime applies to grants made before.
         Grant._grant(session, self.page, self.ticket)
         self.page.grant_lifetime = 1
-        with freeze_time(fields.Datetime.now() + timedelta(hours=2)):
+        with self.mock_datetime_and_now(fields.Datetime.now() + timedelta(hours=2)):
             self.assertFalse(Grant._is_granted(session, self.page, self.ticket))
 
     def test_times_read_in_the_customer_language_and_zone(self):
@@ -281,15 +268,45 @@ class TestVerification(StatusPageCommon, SMSCase):
         arabic = self.ticket.with_context(lang="ar_001")
         self.assertIn("ص", arabic._format_status_time(when, "Asia/Riyadh"))
 
+    def test_fields_and_properties_in_the_page_zone(self):
+        """Date and datetime properties read like the ticket's own fields:
+        localized, datetimes in the page's zone (named on the page)."""
+        self.team.ticket_properties = [
+            {"name": "visit", "string": "Visit", "type": "datetime"},
+            {"name": "bought", "string": "Bought on", "type": "date"},
+        ]
+        self.ticket.properties = {
+            "visit": "2026-11-23 22:30:00",
+            "bought": "2026-11-02",
+        }
+        # No agent: the page's zone is the company's.
+        self.ticket.user_id = False
+        self.company.partner_id.tz = "Asia/Riyadh"
+        properties = self.env["ir.model.fields"]._get("helpdesk.ticket", "properties")
+        for prop in ("visit", "bought"):
+            self.env["helpdesk.status.page.field"].create(
+                {
+                    "page_id": self.page.id,
+                    "field_id": properties.id,
+                    "property_name": prop,
+                }
+            )
+        self.ticket.invalidate_recordset()
+        shown = dict(self.ticket._get_status_page_values(self.page)["fields"])
+        # 22:30 UTC is 01:30 the next day in Riyadh.
+        self.assertIn("Nov 24, 2026", shown["Visit"])
+        self.assertIn("1:30", shown["Visit"])
+        self.assertEqual(shown["Bought on"], "Nov 2, 2026")
+
     def test_last_view_recorded_once_a_minute(self):
         ticket = self.ticket
         ticket._touch_status_page_view()
         first = ticket.status_page_last_view
         self.assertTrue(first)
-        with freeze_time(first + timedelta(seconds=30)):
+        with self.mock_datetime_and_now(first + timedelta(seconds=30)):
             ticket._touch_status_page_view()
         self.assertEqual(ticket.status_page_last_view, first)
-        with freeze_time(first + timedelta(minutes=2)):
+        with self.mock_datetime_and_now(first + timedelta(minutes=2)):
             ticket._touch_status_page_view()
         self.assertGreater(ticket.status_page_last_view, first)
 

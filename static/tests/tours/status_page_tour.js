@@ -93,3 +93,42 @@ registry.category("web_tour.tours").add("helpdesk_status_page_sms_tour", {
         },
     ],
 });
+
+// Run as a public visitor: no session but the website's, as a customer has.
+registry.category("web_tour.tours").add("helpdesk_status_page_public_tour", {
+    steps: () => [
+        {
+            content: "Look the ticket up by its number, typed loosely",
+            trigger: "input[name=number]",
+            run: "edit ht 90001",
+        },
+        {
+            trigger: "input[name=contact]",
+            run: "edit customer@example.com",
+        },
+        {
+            trigger: "button[type=submit]:contains(See my ticket status)",
+            run: "click",
+        },
+        {
+            content: "Verified by a plain match: the ticket at once",
+            trigger: ".o_status_current:contains(We are on it)",
+        },
+        {
+            content: "Switch to Arabic",
+            trigger: ".o_status_langs a[lang=ar]",
+            run: "click",
+        },
+        {
+            trigger: ".o_status_page[dir=rtl] .o_status_timeline",
+        },
+        {
+            trigger: ".o_status_header form button[type=submit]",
+            run: "click",
+        },
+        {
+            content: "Signed out: the link asks for the contact again",
+            trigger: ".o_status_form:not(:has(input[name=number])) input[name=contact]",
+        },
+    ],
+});
