@@ -78,7 +78,9 @@ class TestTwoServers(RealServerCase):
             f"{server_a}/status/{self.slug}/{self.token}", timeout=60
         )
         self.assertIn("o_status_timeline", view.text)
-        stranger = requests.get(f"{server_b}/status/{self.slug}/{self.token}")
+        stranger = requests.get(
+            f"{server_b}/status/{self.slug}/{self.token}", timeout=60
+        )
         self.assertNotIn("o_status_timeline", stranger.text)
 
     def test_wrong_codes_across_servers_stop_at_the_attempts_per_code(self):
