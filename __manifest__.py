@@ -37,11 +37,13 @@
         "views/status_page_templates.xml",
         "views/status_page_verification_templates.xml",
         "views/status_page_ticket_templates.xml",
+        "views/status_page_live_templates.xml",
         "views/status_page_csp_templates.xml",
     ],
     "assets": {
         "web.assets_frontend": [
             "helpdesk_mgmt_status_page/static/src/js/status_page.esm.js",
+            "helpdesk_mgmt_status_page/static/src/js/status_page_live.esm.js",
             "helpdesk_mgmt_status_page/static/src/scss/status_page.scss",
         ],
         "web.assets_tests": [

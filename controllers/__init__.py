@@ -1,2 +1,3 @@
 from . import status_page
 from . import verification
+from . import live

@@ -117,11 +117,12 @@ class StatusPageController(http.Controller):
         return request.env["helpdesk.status.grant"].sudo()
 
     def _render_ticket(self, page, ticket, preview=False):
-        if not preview:
-            ticket._touch_status_page_view()
         values = ticket.with_context(lang=request.env.lang)._get_status_page_values(
             page
         )
+        if not preview:
+            ticket._touch_status_page_view()
+            values["version"] = ticket._get_status_version()
         return self._render(
             "helpdesk_mgmt_status_page.status_page_ticket",
             self._layout_values(

@@ -11,3 +11,4 @@ from . import test_description
 from . import test_security
 from . import test_concurrency
 from . import test_scale_out
+from . import test_live
