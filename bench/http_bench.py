@@ -30,14 +30,17 @@ CSRF_RE = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
 CODE_RE = re.compile(r"your code (\d+)")
 # Only the ticket view has the timeline: without it, the grant was refused.
 TICKET_VIEW_MARK = "o_status_timeline"
-# Ticket view sizes: (history rows, attachments, configured fields)
-SIZES = [(0, 0, 0), (50, 20, 10), (500, 100, 30)]
+# Ticket view sizes: (history rows, public messages, attachments, fields)
+SIZES = [(0, 0, 0, 0), (50, 50, 20, 10), (300, 500, 100, 30)]
 # Stored scalar ticket fields shown first; the rest are team properties, as
 # there are not 30 plain fields customers may see, and a relational field
 # would add one query per related model for its display name.
 SCALAR_TYPES = ["char", "text", "html", "selection", "boolean", "datetime"]
 PLAIN_FIELDS = 10
 VIEW_EMAIL = "bench@example.com"
+# The customer of the largest ticket also has a portal account: the same
+# ticket is measured on the status page and on helpdesk_mgmt's portal.
+PORTAL_LOGIN = "bench-portal"
 CODE_EMAIL = "bench-code@example.com"
 # The page's own rate limits would refuse the benchmark's verifications and
 # codes after a few runs: raised to the highest values the page accepts.
@@ -175,6 +178,38 @@ def add_history(env, ticket, rows):
     )
 
 
+def add_messages(env, ticket, count):
+    """Public messages, as a long conversation leaves them: agent replies
+    and customer e-mails in turn."""
+    agent = env.ref("base.partner_admin")
+    comment = env.ref("mail.mt_comment")
+    env["mail.message"].create(
+        [
+            {
+                "model": "helpdesk.ticket",
+                "res_id": ticket.id,
+                "message_type": "comment" if i % 2 else "email",
+                "subtype_id": comment.id,
+                "author_id": agent.id if i % 2 else ticket.partner_id.id,
+                "body": f"<p>Message {i}</p>",
+            }
+            for i in range(count)
+        ]
+    )
+
+
+def add_portal_user(env, ticket):
+    env["res.users"].with_context(no_reset_password=True).create(
+        {
+            "name": "Bench portal",
+            "login": PORTAL_LOGIN,
+            "password": PORTAL_LOGIN,
+            "partner_id": ticket.partner_id.id,
+            "groups_id": [(6, 0, [env.ref("base.group_portal").id])],
+        }
+    )
+
+
 def add_attachments(env, ticket, count):
     env["ir.attachment"].create(
         [
@@ -190,26 +225,21 @@ def add_attachments(env, ticket, count):
 
 
 def create_data(env):
-    for index, (history, attachments, field_count) in enumerate(SIZES):
+    for index, (history, messages, attachments, field_count) in enumerate(SIZES):
         _page, team, properties = make_page(env, f"bench-{index}", "match", field_count)
         ticket = make_ticket(env, team, VIEW_EMAIL, properties)
         add_history(env, ticket, history)
+        add_messages(env, ticket, messages)
         add_attachments(env, ticket, attachments)
+    add_portal_user(env, ticket)
     _page, team, _properties = make_page(env, "bench-code", "code", 0)
     make_ticket(env, team, CODE_EMAIL, 0)
-    portal_user = env.ref("base.demo_user0")
-    env["helpdesk.ticket"].create(
-        {
-            "name": "Portal bench",
-            "description": "<p>Bench</p>",
-            "partner_id": portal_user.partner_id.id,
-        }
-    )
 
 
 def read_data(env):
     """(slug, token) of the view pages in SIZES order, of the code page, and
-    the portal user's ticket id."""
+    the id of the largest ticket, which its customer also reads on the
+    portal."""
 
     def link(slug):
         ticket = env["helpdesk.ticket"].search(
@@ -217,18 +247,21 @@ def read_data(env):
         )
         return slug, ticket.sudo().status_token
 
-    portal = env["helpdesk.ticket"].search([("name", "=", "Portal bench")], limit=1)
+    portal = env["res.users"].search([("login", "=", PORTAL_LOGIN)])
+    ticket = env["helpdesk.ticket"].search(
+        [("partner_id", "=", portal.partner_id.id)], limit=1
+    )
     return {
         "views": [link(f"bench-{i}") for i in range(len(SIZES))],
         "code": link("bench-code"),
-        "portal_ticket": portal.id,
+        "portal_ticket": ticket.id,
     }
 
 
 def prepare(registry):
-    """Pages with 0/10/30 fields and tickets with 0/50/500 history rows and
-    0/20/100 attachments (verification by match), a page verifying by
-    one-time code, a portal user's ticket. Created once per database."""
+    """Pages and tickets of SIZES (verification by match), the largest
+    ticket's customer with a portal account, a page verifying by one-time
+    code. Created once per database."""
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
         if not env["helpdesk.status.page"].search([("slug", "=", "bench-code")]):
@@ -371,14 +404,14 @@ def verification_results(base_url, logfile, registry, data, repeat):
 
 
 def portal_client(base_url):
-    """helpdesk_mgmt's demo portal user, logged in."""
+    """The largest ticket's customer, logged in to the portal."""
     portal = Client(base_url)
     portal.post(
         "/web/login",
         {
             "csrf_token": portal.csrf("/web/login"),
-            "login": "portal",
-            "password": "portal",
+            "login": PORTAL_LOGIN,
+            "password": PORTAL_LOGIN,
         },
     )
     return portal
@@ -395,6 +428,9 @@ def http_results(base_url, logfile, registry, data, repeat):
         )
         results.append(dict(result, size=size))
     results.append(
+        measure(customer, logfile, repeat, "version check", f"{path}/version")
+    )
+    results.append(
         measure(Client(base_url), logfile, repeat, "/web/login", "/web/login")
     )
     path = f"/my/ticket/{data['portal_ticket']}"
@@ -405,27 +441,40 @@ def http_results(base_url, logfile, registry, data, repeat):
 
 
 def wrk(url, cookie):
-    command = ["wrk", "-t2", "-c8", "-d10s", "--timeout", "10s", url]
+    """wrk for 30 s at 32 connections: requests/s, non-2xx/3xx answers,
+    socket errors and the 99th percentile latency (ms)."""
+    command = ["wrk", "-t2", "-c32", "-d30s", "--latency", "--timeout", "10s", url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
-    output = subprocess.run(command, capture_output=True, text=True, timeout=60).stdout
+    output = subprocess.run(command, capture_output=True, text=True, timeout=90).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", output)
+    scale = {"us": 0.001, "ms": 1, "s": 1000}
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "errors": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1).strip() if socket_errors else "",
+        "p99_ms": float(p99.group(1)) * scale[p99.group(2)] if p99 else None,
     }
 
 
 def wrk_results(base_url, data):
-    """Requests/s of the largest ticket view and of /web/login, each warmed."""
+    """The largest ticket view, its version check and /web/login, each
+    warmed first."""
     customer = Client(base_url)
     slug, token = data["views"][-1]
     verify_match(customer, slug, token)
-    view_url = f"{base_url}/status/{slug}/{token}"
-    customer.get(f"/status/{slug}/{token}")
+    path = f"/status/{slug}/{token}"
+    customer.get(path)
+    customer.get(f"{path}/version")
     Client(base_url).get("/web/login")
     return [
-        {"name": "wrk ticket view", **wrk(view_url, customer.cookie())},
+        {"name": "wrk ticket view", **wrk(base_url + path, customer.cookie())},
+        {
+            "name": "wrk version check",
+            **wrk(f"{base_url}{path}/version", customer.cookie()),
+        },
         {"name": "wrk /web/login", **wrk(f"{base_url}/web/login", "")},
     ]
 

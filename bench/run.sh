@@ -23,14 +23,15 @@ REPEAT=${HSP_BENCH_REPEAT:-2}
 REQUESTS=${HSP_BENCH_REQUESTS:-30}
 OUT=$WORK_DIR/bench
 mkdir -p "$OUT"
-SERVER_PID=
+SERVER_PIDS=()
 
 stop_server() {
-    if [ -n "$SERVER_PID" ]; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-        SERVER_PID=
-    fi
+    local pid
+    for pid in "${SERVER_PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    SERVER_PIDS=()
 }
 trap stop_server EXIT
 
@@ -48,19 +49,26 @@ if [ -x "$(dirname "$ODOO_PYTHON")/odoo" ]; then
     ODOO_SERVER=("$(dirname "$ODOO_PYTHON")/odoo")
 fi
 
-start_server() {
-    stop_server
-    : >"$OUT/server.log"
+# add_server PORT LOGFILE OPTIONS...: one more server on the bench database.
+add_server() {
+    local port=$1 logfile=$2
+    shift 2
+    : >"$logfile"
     "${ODOO_SERVER[@]}" --addons-path="$ODOO_ADDONS_PATH" -d "$DB" \
-        --db-filter="^$DB\$" --http-interface=127.0.0.1 --http-port="$PORT" \
-        --log-handler=werkzeug:INFO --logfile="$OUT/server.log" "$@" &
-    SERVER_PID=$!
+        --db-filter="^$DB\$" --http-interface=127.0.0.1 --http-port="$port" \
+        --log-handler=werkzeug:INFO --logfile="$logfile" "$@" &
+    SERVER_PIDS+=($!)
     for _ in $(seq 60); do
-        curl -fs -o /dev/null "http://127.0.0.1:$PORT/web/login" && return
+        curl -fs -o /dev/null "http://127.0.0.1:$port/web/login" && return
         sleep 1
     done
-    log "the server did not start, see $OUT/server.log"
+    log "the server did not start, see $logfile"
     exit 1
+}
+
+start_server() {
+    stop_server
+    add_server "$PORT" "$OUT/server.log" "$@"
 }
 
 bulk() { "$ODOO_PYTHON" "$BENCH/bulk_move.py" "$1" "$2" "$REPEAT" "$3" \
@@ -93,9 +101,18 @@ start_server --workers=0 --max-cron-threads=0
 http_bench "$REQUESTS" >"$OUT/http.jsonl"
 stop_server
 
-log "throughput, --workers=2, wrk 10 s per page"
+log "throughput, --workers=2, wrk 30 s at 32 connections per page"
 start_server --workers=2 --max-cron-threads=0
 http_bench 0 --wrk >"$OUT/wrk.jsonl"
+stop_server
+
+log "two servers on one database (--workers=4 and --workers=2), limits across them"
+start_server --workers=4 --max-cron-threads=0 --proxy-mode
+add_server $((PORT + 1)) "$OUT/server-b.log" --workers=2 --max-cron-threads=0 \
+    --proxy-mode
+"$ODOO_PYTHON" "$BENCH/scale_out.py" "$DB" "http://127.0.0.1:$PORT" \
+    "http://127.0.0.1:$((PORT + 1))" --addons-path="$ODOO_ADDONS_PATH" \
+    >"$OUT/scale_out.jsonl"
 stop_server
 
 "$ODOO_PYTHON" "$BENCH/report.py" "$OUT"
