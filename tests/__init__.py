@@ -10,3 +10,4 @@ from . import test_accessibility
 from . import test_description
 from . import test_security
 from . import test_concurrency
+from . import test_verification_journey
