@@ -232,9 +232,13 @@ class TestNotifications(StatusPageCommon, SMSCase):
         self.page.test_ticket_id = self.ticket
         self.env.user.email = "admin@example.com"
         self.env.user.partner_id.phone = "+48 601 000 000"
+        messages = self.ticket.message_ids
         self.page.action_send_test()
         mail = self.env["mail.mail"].sudo().search([], order="id desc", limit=1)
         self.assertEqual(mail.email_to, "admin@example.com")
+        # Nothing in the real ticket's chatter, as if sent to the customer.
+        self.assertFalse(mail.model or mail.res_id)
+        self.assertEqual(self.ticket.message_ids, messages)
         sms = self.env["sms.sms"].sudo().search([], order="id desc", limit=1)
         self.assertEqual(sms.number, "+48 601 000 000")
 
