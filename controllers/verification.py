@@ -223,7 +223,7 @@ class StatusPageVerification(StatusPageController):
     )
     @checked_post
     def status_another(self, slug, token=None, **kwargs):
-        """"Use another e-mail or phone": drop the pending verification and
+        """ "Use another e-mail or phone": drop the pending verification and
         go back to the form, the ticket number kept."""
         page = self._get_page(slug)
         if not page:

@@ -27,6 +27,7 @@ class HelpdeskStatusPageChallenge(models.Model):
     """
 
     _name = "helpdesk.status.page.challenge"
+    _inherit = ["helpdesk.status.page.code.message"]
     _description = "Status Page Verification Challenge"
     _order = "create_date desc, id desc"
 
@@ -190,7 +191,9 @@ class HelpdeskStatusPageChallenge(models.Model):
                 time=page._format_customer_time(until, ticket),
             )
         same = sent.filtered(lambda row: row.channel == channel)[:1]
-        wait = same and page.resend_delay - int((now - same.create_date).total_seconds())
+        wait = same and page.resend_delay - int(
+            (now - same.create_date).total_seconds()
+        )
         if wait and wait > 0:
             return wait, self.env._(
                 "A code was just sent %(channel)s. You can ask for a new one "
@@ -349,59 +352,6 @@ class HelpdeskStatusPageChallenge(models.Model):
                 )
             )
         raise UserError(self.env._("Wrong code. Attempts left: %(count)s.", count=left))
-
-    @api.model
-    def _queue_code_mail(self, ticket, code, lang):
-        """Queue the code e-mail, linked to no record: never in the chatter,
-        deleted once sent. Rendered without a notification layout, a code
-        needs none and the customer waits for it."""
-        # A data record, looked up from the cache without a query for its
-        # existence: the customer waits for this e-mail.
-        template_id = self.env["ir.model.data"]._xmlid_to_res_id(
-            "helpdesk_mgmt_status_page.mail_template_status_code"
-        )
-        template = self.env["mail.template"].sudo().browse(template_id)
-        # The customer (language) and the company (sender) in one read.
-        (ticket.partner_id | ticket.company_id.partner_id).fetch(
-            ["lang", "name", "email"]
-        )
-        values = template.with_context(
-            status_code=code, template_preview_lang=lang
-        )._generate_template(
-            ticket.ids, ("subject", "body_html", "email_from")
-        )[ticket.id]
-        self.env["mail.mail"].sudo().create(
-            {
-                "subject": values["subject"],
-                "body_html": values["body_html"],
-                "email_from": values["email_from"],
-                "reply_to": values["email_from"],
-                "author_id": ticket.company_id.partner_id.id,
-                "email_to": ticket._get_status_email(),
-                "auto_delete": True,
-            }
-        )
-
-    @api.model
-    def _queue_code_sms(self, ticket, code, lang):
-        """Queue the code SMS, without a chatter message."""
-        template = self.env.ref(
-            "helpdesk_mgmt_status_page.sms_template_status_code"
-        ).sudo()
-        body = template.with_context(
-            status_code=code, template_preview_lang=lang
-        )._render_field(
-            "body", ticket.ids, compute_lang=True
-        )[ticket.id]
-        self.env["sms.sms"].sudo().create(
-            {
-                "number": ticket._format_status_phone() or ticket.partner_phone,
-                "body": body,
-                "partner_id": ticket.partner_id.id,
-                "state": "outgoing",
-            }
-        )
-        self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger()
 
     # ------------------------------------------------------------
     # Cron

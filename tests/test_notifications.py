@@ -218,7 +218,13 @@ class TestNotifications(StatusPageCommon, SMSCase):
 
     def test_manual_button_and_server_action(self):
         before = len(self._mails(self.ticket))
-        self.ticket.action_send_status_link()
+        answer = self.ticket.action_send_status_link()
+        # The agent is told what went where.
+        self.assertEqual(answer["tag"], "display_notification")
+        self.assertIn("customer@example.com", answer["params"]["message"])
+        self.assertIn("+966", answer["params"]["message"])
+        answer = self.ticket.action_regenerate_status_token()
+        self.assertIn("Send status link", answer["params"]["message"])
         action = self.env.ref(
             "helpdesk_mgmt_status_page.action_server_send_status_link"
         )

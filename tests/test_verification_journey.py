@@ -113,7 +113,9 @@ class TestVerificationJourney(StatusPageHttpCommon):
         response = self._get(f"{self._token_path()}/code", redirect=False)
         self.assertEqual(response.status_code, 303)
         self.assertTrue(response.headers["Location"].endswith(self._token_path()))
-        self.assertEqual(self._get(f"/status/{self.page.slug}/nope/code").status_code, 404)
+        self.assertEqual(
+            self._get(f"/status/{self.page.slug}/nope/code").status_code, 404
+        )
 
     def test_language_switch_on_the_code_step(self):
         self._arabic()
@@ -147,7 +149,9 @@ class TestVerificationJourney(StatusPageHttpCommon):
             re.sub(
                 r"<[^>]+>",
                 " ",
-                self.env["mail.mail"].sudo().search([], order="id desc", limit=1)
+                self.env["mail.mail"]
+                .sudo()
+                .search([], order="id desc", limit=1)
                 .body_html,
             ).replace(self.ticket.number, ""),
         ).group(1)
@@ -178,7 +182,7 @@ class TestVerificationJourney(StatusPageHttpCommon):
         self.assertRegex(html, r"\d{4}, \d{1,2}:\d\d\s?[AP]M \(Asia/Riyadh\)")
         self.assertRegex(html, r'<input[^>]+id="o_status_code"[^>]+disabled')
         self.assertRegex(html, r'<button[^>]+type="submit"[^>]+disabled[^>]*>Verify')
-        self.assertRegex(html, r'<button[^>]+o_status_resend[^>]+disabled')
+        self.assertRegex(html, r"<button[^>]+o_status_resend[^>]+disabled")
         self.assertNotIn("autofocus", html)
         self.assertNotIn("alert-danger", html)
         # The device's zone, once the website's frontend has told it.
