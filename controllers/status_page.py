@@ -36,7 +36,7 @@ def only_method(method):
         @functools.wraps(handler)
         def wrapper(self, *args, **kwargs):
             if request.httprequest.method != method:
-                return self._method_not_allowed(method)
+                return self._method_not_allowed(method, kwargs.get("slug"))
             return handler(self, *args, **kwargs)
 
         return wrapper
@@ -69,26 +69,42 @@ class StatusPageController(http.Controller):
         )
         return self._secure(response, PAGE_CSP.format(nonce=nonce))
 
-    def _redirect(self, url):
+    def _redirect(self, path):
+        """See other (post/redirect/get), in the language of this request."""
+        url = request.env["ir.http"]._url_for(path)
         return self._secure(request.redirect(url, code=303))
 
-    def _not_found(self):
+    def _not_found(self, slug=None, status=404, **values):
+        """The branded dead end (unknown or old link, disabled page, wrong
+        method): the page's look, company and contact link when ``slug``
+        names a page, active or not, and the way to look a ticket up by
+        number when the page works."""
+        page = self._get_page(slug, active_test=False)
+        values = self._layout_values(page, **values)
+        values["lookup_path"] = page.active and page._get_path()
         return self._render(
-            "helpdesk_mgmt_status_page.status_page_not_found", {}, status=404
+            "helpdesk_mgmt_status_page.status_page_not_found", values, status=status
         )
 
-    def _method_not_allowed(self, method):
-        response = self._render(
-            "helpdesk_mgmt_status_page.status_page_not_found", {}, status=405
-        )
+    def _method_not_allowed(self, method, slug=None):
+        response = self._not_found(slug, status=405)
         response.headers["Allow"] = method
         return response
 
-    def _get_page(self, slug):
+    def _get_page(self, slug, active_test=True):
+        # Times for the customer in the device's zone: the website's
+        # frontend keeps it in the "tz" cookie.
+        Page = (
+            request.env["helpdesk.status.page"]
+            .sudo()
+            .with_context(
+                active_test=active_test,
+                status_customer_tz=request.httprequest.cookies.get("tz"),
+            )
+        )
         if not (slug and len(slug) <= 64 and SLUG_RE.match(slug.lower())):
-            return request.env["helpdesk.status.page"]
+            return Page.browse()
         website = request.website
-        Page = request.env["helpdesk.status.page"].sudo()
         return Page.search_fetch(
             [
                 ("slug", "=", slug.lower()),
@@ -100,14 +116,18 @@ class StatusPageController(http.Controller):
         )
 
     def _layout_values(self, page, token=None, **values):
+        """What the layout needs; ``page`` may be empty (unknown slug)."""
         lang = request.env["res.lang"]._get_data(code=request.env.lang)
+        base_path = page._get_path(token) if page else "/status"
         return {
             "direction": lang.direction or "ltr",
             "page": page,
-            "company": page.company_id,
-            "base_path": page._get_path(token),
+            "company": page.company_id or request.website.company_id,
+            "base_path": base_path,
+            # The language switcher keeps the customer on this very step.
+            "current_path": request.httprequest.path,
             "token": token,
-            "contact_kinds": page._get_contact_kinds(),
+            "contact_kinds": page._get_contact_kinds() if page else [],
             "languages": request.website.language_ids,
             **values,
         }
@@ -130,16 +150,21 @@ class StatusPageController(http.Controller):
             ),
         )
 
-    def _render_form(self, page, token=None, ticket=None, **values):
+    def _render_form(self, page, token=None, ticket=None):
+        """The contact form, with what the last refused POST left: its
+        message and what the customer typed."""
+        flash = self._grants._pop_flash(request.session)
+        values = {"error": flash.get("error"), "form": flash}
         if ticket:
             values["hints"] = {
                 kind: page._get_contact_hint(ticket, kind)
                 for kind in page._get_contact_kinds()
             }
+        else:
+            values["number_example"] = page._get_number_example()
         return self._render(
             "helpdesk_mgmt_status_page.status_page_form",
             self._layout_values(page, token, **values),
-            status=400 if values.get("error") else 200,
         )
 
     # ------------------------------------------------------------
@@ -160,12 +185,12 @@ class StatusPageController(http.Controller):
         Never sends a code nor grants anything."""
         page = self._get_page(slug)
         if not page:
-            return self._not_found()
+            return self._not_found(slug)
         ticket = None
         if token:
             ticket = page._find_ticket_by_token(token)
             if not ticket:
-                return self._not_found()
+                return self._not_found(slug)
             if self._grants._is_granted(request.session, page, ticket):
                 return self._render_ticket(page, ticket)
         return self._render_form(page, token, ticket)
@@ -190,10 +215,10 @@ class StatusPageController(http.Controller):
             and self._grants._is_granted(request.session, page, ticket)
             and attachment_id in ticket._get_status_page_attachments()
         ):
-            return self._not_found()
+            return self._not_found(slug)
         attachment = request.env["ir.attachment"].sudo().browse(attachment_id)
         if attachment.type != "binary":
-            return self._not_found()
+            return self._not_found(slug)
         stream = request.env["ir.binary"]._get_stream_from(attachment)
         return self._secure(stream.get_response(as_attachment=True))
 

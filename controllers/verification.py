@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import functools
+
 from odoo import http
 from odoo.exceptions import AccessError, UserError
 from odoo.http import request
@@ -10,26 +12,39 @@ from ..models.helpdesk_status_page_verification_mixin import (
 from .status_page import StatusPageController, only_method
 
 
-class StatusPageVerification(StatusPageController):
-    """The verification steps: contact, one-time code, resend, sign out."""
+def checked_post(handler):
+    """POST only, its form's CSRF token checked here rather than by the
+    framework (the route says ``csrf=False``): a form left open past its
+    session gets the branded page with a way back, not a bare 400."""
 
-    def _render_code_form(self, page, token, ticket, **values):
-        # Right after a code is sent the wait is the whole delay.
-        wait = (
-            page.resend_delay
-            if values.get("sent")
-            else request.env["helpdesk.status.page.challenge"]._get_resend_wait(
-                page, ticket
-            )
-        )
-        return self._render(
-            "helpdesk_mgmt_status_page.status_page_code",
-            self._layout_values(page, token, resend_wait=wait, **values),
-            status=400 if values.get("error") else 200,
-        )
+    @functools.wraps(handler)
+    @only_method("POST")
+    def wrapper(self, *args, csrf_token=None, **kwargs):
+        if not request.validate_csrf(csrf_token):
+            return self._not_found(kwargs.get("slug"), status=400, expired=True)
+        return handler(self, *args, **kwargs)
+
+    return wrapper
+
+
+class StatusPageVerification(StatusPageController):
+    """The verification steps: contact, one-time code, resend, sign out.
+
+    Every POST answers with a redirect to a GET page (post/redirect/get):
+    the contact form or the code step, which reload, Back and a language
+    switch show again without sending anything. A refusal travels to that
+    page in the session (``helpdesk.status.grant._set_flash``).
+    """
+
+    def _get_code_path(self, page, token):
+        return f"{page._get_path(token)}/code"
+
+    def _flash(self, **values):
+        self._grants._set_flash(request.session, **values)
 
     def _get_pending(self, page, token):
-        """The ticket this browser is entering a code for, if any."""
+        """The ticket this browser is entering a code for, and the channel
+        it chose; an empty ticket when none."""
         ticket = page._find_ticket_by_token(token) if token else None
         if token and not ticket:
             return ticket, None
@@ -38,6 +53,34 @@ class StatusPageVerification(StatusPageController):
     def _rate_limit_ip(self, page):
         request.env["helpdesk.status.page.challenge"]._rate_limit_ip(
             page, request.httprequest.remote_addr
+        )
+
+    def _render_code_step(self, page, token, ticket, channel):
+        """The code step of the pending verification; sends nothing."""
+        flash = self._grants._pop_flash(request.session)
+        step = request.env["helpdesk.status.page.challenge"]._get_code_step(
+            page, ticket, channel
+        )
+        paused = step["paused_until"]
+        code_channel = step["code_channel"]
+        values = {
+            # While paused, the pause says it all.
+            "error": not paused and flash.get("error"),
+            "notice": flash.get("notice"),
+            "code_channel": code_channel,
+            "sent_to": code_channel and page._get_contact_hint(ticket, code_channel),
+            "code_rules": request.env._(
+                "The code has %(digits)s digits and works for %(minutes)s minutes.",
+                digits=page.code_length,
+                minutes=page.code_lifetime,
+            ),
+            "paused_until": paused and page._format_customer_time(paused, ticket),
+            "paused_iso": paused and f"{paused.replace(microsecond=0).isoformat()}Z",
+            "resend_wait": step["resend_wait"],
+        }
+        return self._render(
+            "helpdesk_mgmt_status_page.status_page_code",
+            self._layout_values(page, token, **values),
         )
 
     # ------------------------------------------------------------
@@ -51,18 +94,16 @@ class StatusPageVerification(StatusPageController):
         website=True,
         sitemap=False,
         methods=["POST"],
+        csrf=False,
     )
-    @only_method("POST")
+    @checked_post
     def status_verify(self, slug, token=None, number=None, contact=None, **kwargs):
-        """Check the contact; then grant, or send a code and ask for it."""
+        """Check the contact; then grant, or send a code and go to the code
+        step. A refusal goes back to the form with what was typed."""
         page = self._get_page(slug)
         ticket = page and token and page._find_ticket_by_token(token)
         if not page or (token and not ticket):
-            return self._not_found()
-        form = {
-            "number": (number or "")[:MAX_NUMBER_INPUT],
-            "contact": (contact or "")[:MAX_CONTACT_INPUT],
-        }
+            return self._not_found(slug)
         try:
             request.env["ir.http"]._verify_request_recaptcha_token(
                 "helpdesk_status_page"
@@ -72,18 +113,43 @@ class StatusPageVerification(StatusPageController):
                 ticket = page._find_ticket_by_number(number)
             kind = page._verify_contact(ticket, contact, by_number=not token)
         except (UserError, AccessError) as error:
-            return self._render_form(
-                page, token, ticket if token else None, error=error.args[0], form=form
+            self._flash(
+                error=error.args[0],
+                number=(number or "")[:MAX_NUMBER_INPUT],
+                contact=(contact or "")[:MAX_CONTACT_INPUT],
             )
+            return self._redirect(page._get_path(token))
         if page.verification_method == "match":
             self._grants._grant(request.session, page, ticket)
             return self._redirect(page._get_path(ticket.status_token))
         self._grants._set_pending(request.session, page, ticket, kind)
         try:
-            request.env["helpdesk.status.page.challenge"]._send_code(page, ticket, kind)
+            request.env["helpdesk.status.page.challenge"]._send_code(
+                page, ticket, kind, lang=request.env.lang
+            )
         except UserError as error:
-            return self._render_code_form(page, token, ticket, error=error.args[0])
-        return self._render_code_form(page, token, ticket, sent=kind)
+            self._flash(error=error.args[0])
+        return self._redirect(self._get_code_path(page, token))
+
+    @http.route(
+        ["/status/<string:slug>/code", "/status/<string:slug>/<string:token>/code"],
+        type="http",
+        auth="public",
+        website=True,
+        sitemap=False,
+        methods=["GET"],
+    )
+    @only_method("GET")
+    def status_code_step(self, slug, token=None, **kwargs):
+        """The code step: where the code went, its rules, resend; the
+        contact form when no verification is pending."""
+        page = self._get_page(slug)
+        if not page:
+            return self._not_found(slug)
+        ticket, channel = self._get_pending(page, token)
+        if not ticket:
+            return self._redirect(page._get_path(token))
+        return self._render_code_step(page, token, ticket, channel)
 
     @http.route(
         ["/status/<string:slug>/code", "/status/<string:slug>/<string:token>/code"],
@@ -92,13 +158,14 @@ class StatusPageVerification(StatusPageController):
         website=True,
         sitemap=False,
         methods=["POST"],
+        csrf=False,
     )
-    @only_method("POST")
+    @checked_post
     def status_code(self, slug, token=None, code=None, **kwargs):
         """Check the one-time code; on success grant and show the ticket."""
         page = self._get_page(slug)
         if not page:
-            return self._not_found()
+            return self._not_found(slug)
         ticket, _channel = self._get_pending(page, token)
         if not ticket:
             return self._redirect(page._get_path(token))
@@ -108,7 +175,8 @@ class StatusPageVerification(StatusPageController):
                 page, ticket, code
             )
         except UserError as error:
-            return self._render_code_form(page, token, ticket, error=error.args[0])
+            self._flash(error=error.args[0])
+            return self._redirect(self._get_code_path(page, token))
         self._grants._grant(request.session, page, ticket)
         return self._redirect(page._get_path(ticket.status_token))
 
@@ -119,24 +187,77 @@ class StatusPageVerification(StatusPageController):
         website=True,
         sitemap=False,
         methods=["POST"],
+        csrf=False,
     )
-    @only_method("POST")
+    @checked_post
     def status_resend(self, slug, token=None, **kwargs):
         """Send a new code to the contact verified before."""
         page = self._get_page(slug)
         if not page:
-            return self._not_found()
+            return self._not_found(slug)
         ticket, channel = self._get_pending(page, token)
         if not ticket:
             return self._redirect(page._get_path(token))
         try:
             self._rate_limit_ip(page)
             request.env["helpdesk.status.page.challenge"]._send_code(
-                page, ticket, channel
+                page, ticket, channel, lang=request.env.lang
             )
         except UserError as error:
-            return self._render_code_form(page, token, ticket, error=error.args[0])
-        return self._render_code_form(page, token, ticket, sent=channel)
+            self._flash(error=error.args[0])
+        else:
+            self._flash(notice="resent")
+        return self._redirect(self._get_code_path(page, token))
+
+    @http.route(
+        [
+            "/status/<string:slug>/another",
+            "/status/<string:slug>/<string:token>/another",
+        ],
+        type="http",
+        auth="public",
+        website=True,
+        sitemap=False,
+        methods=["POST"],
+        csrf=False,
+    )
+    @checked_post
+    def status_another(self, slug, token=None, **kwargs):
+        """ "Use another e-mail or phone": drop the pending verification and
+        go back to the form, the ticket number kept."""
+        page = self._get_page(slug)
+        if not page:
+            return self._not_found(slug)
+        ticket, _channel = self._get_pending(page, token)
+        self._grants._clear_pending(request.session)
+        if ticket and not token:
+            self._flash(number=ticket.number)
+        return self._redirect(page._get_path(token))
+
+    @http.route(
+        [
+            f"/status/<string:slug>{token}/{action}"
+            for token in ("", "/<string:token>")
+            for action in ("verify", "resend", "another", "signout")
+        ],
+        type="http",
+        auth="public",
+        website=True,
+        sitemap=False,
+        methods=["GET"],
+    )
+    @only_method("GET")
+    def status_form_answer(self, slug, token=None, **kwargs):
+        """A GET on a form's address (a tab restored on an answer of
+        before, an address copied from the bar) goes to the step the
+        customer is on; it changes nothing."""
+        page = self._get_page(slug)
+        if not page:
+            return self._not_found(slug)
+        ticket, _channel = self._get_pending(page, token)
+        if ticket:
+            return self._redirect(self._get_code_path(page, token))
+        return self._redirect(page._get_path(token))
 
     @http.route(
         [
@@ -148,12 +269,13 @@ class StatusPageVerification(StatusPageController):
         website=True,
         sitemap=False,
         methods=["POST"],
+        csrf=False,
     )
-    @only_method("POST")
+    @checked_post
     def status_signout(self, slug, token=None, **kwargs):
         """Forget every status grant and pending code of this browser."""
         page = self._get_page(slug)
         if not page:
-            return self._not_found()
+            return self._not_found(slug)
         self._grants._forget(request.session)
         return self._redirect(page._get_path(token))

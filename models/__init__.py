@@ -11,5 +11,6 @@ from . import helpdesk_status_view_mixin
 from . import helpdesk_status_live_mixin
 from . import helpdesk_ticket
 from . import helpdesk_status_page_lock
+from . import helpdesk_status_page_code_message
 from . import helpdesk_status_page_challenge
 from . import helpdesk_status_grant

@@ -7,6 +7,10 @@ from odoo.tools.misc import hmac
 
 SESSION_PREFIX = "helpdesk_status_"
 PENDING_KEY = f"{SESSION_PREFIX}pending"
+FLASH_KEY = f"{SESSION_PREFIX}flash"
+# What a refused form may carry to the page it redirects to: its message,
+# a notice ("sent", "resent") and what the customer typed (never a code).
+FLASH_FIELDS = ("error", "notice", "number", "contact")
 GRANT_SCOPE = "helpdesk_mgmt_status_page.grant"
 
 
@@ -94,6 +98,29 @@ class HelpdeskStatusGrant(models.AbstractModel):
         if not page._is_ticket_reachable(found) or (ticket and found != ticket):
             return Ticket, None
         return found, pending.get("channel")
+
+    @api.model
+    def _clear_pending(self, session):
+        """Drop the pending verification ("Use another e-mail or phone")."""
+        session.pop(PENDING_KEY, None)
+
+    @api.model
+    def _set_flash(self, session, **values):
+        """Keep ``values`` (see ``FLASH_FIELDS``) for the next page this
+        session opens: a POST answers with a redirect (post/redirect/get),
+        its message travels in the session, never in the URL."""
+        session[FLASH_KEY] = {
+            key: str(value).replace("\x00", "")
+            for key, value in values.items()
+            if key in FLASH_FIELDS
+        }
+
+    @api.model
+    def _pop_flash(self, session):
+        """What the previous POST left for this page, once: a reload shows
+        the page without it."""
+        flash = session.pop(FLASH_KEY, None)
+        return flash if isinstance(flash, dict) else {}
 
     @api.model
     def _forget(self, session):

@@ -27,6 +27,7 @@ class HelpdeskStatusPageChallenge(models.Model):
     """
 
     _name = "helpdesk.status.page.challenge"
+    _inherit = ["helpdesk.status.page.code.message"]
     _description = "Status Page Verification Challenge"
     _order = "create_date desc, id desc"
 
@@ -159,18 +160,68 @@ class HelpdeskStatusPageChallenge(models.Model):
         return rows.filtered(lambda row: row.kind == "code" and row.create_date > since)
 
     @api.model
-    def _get_resend_wait(self, page, ticket, sent=None):
-        """Seconds before a new code may be sent for ``ticket`` (0: now).
+    def _get_channel_label(self, channel):
+        """How a code went, for a sentence: "by e-mail", "by SMS"."""
+        if channel == "email":
+            return self.env._("by e-mail")
+        return self.env._("by SMS")
 
-        :param sent: the ticket's codes of the last hour, when already read
+    @api.model
+    def _get_send_refusal(self, page, ticket, rows, channel):
+        """Why no code may go by ``channel`` now, and for how long.
+
+        The resend delay holds per channel: it keeps a customer from
+        flooding one inbox or phone, and choosing the phone after an e-mail
+        code sent nothing to the phone yet. The hourly cap counts every
+        channel, so that switching channels sends no more codes.
+
+        :param rows: the ticket's rows of the last 24 hours, newest first
+        :return: ``(seconds, message)``; ``(0, "")`` when a code may go
         """
-        if sent is None:
-            sent = self._get_codes_sent(self._get_ticket_rows(ticket))
-        last = sent[:1]
-        if not last:
-            return 0
-        elapsed = (fields.Datetime.now() - last.create_date).total_seconds()
-        return max(0, page.resend_delay - int(elapsed))
+        sent = self._get_codes_sent(rows)
+        now = fields.Datetime.now()
+        cap = page.max_codes_per_hour
+        if len(sent) >= cap:
+            # A code may go when the cap-th latest code leaves the hour.
+            until = sent[cap - 1].create_date + HOUR
+            return int((until - now).total_seconds()) + 1, self.env._(
+                "Too many codes were sent for this ticket; the last one went "
+                "%(channel)s. You can ask for a new one after %(time)s.",
+                channel=self._get_channel_label(sent[0].channel),
+                time=page._format_customer_time(until, ticket),
+            )
+        same = sent.filtered(lambda row: row.channel == channel)[:1]
+        wait = same and page.resend_delay - int(
+            (now - same.create_date).total_seconds()
+        )
+        if wait and wait > 0:
+            return wait, self.env._(
+                "A code was just sent %(channel)s. You can ask for a new one "
+                "in %(seconds)s seconds.",
+                channel=self._get_channel_label(channel),
+                seconds=wait,
+            )
+        return 0, ""
+
+    @api.model
+    def _get_code_step(self, page, ticket, channel):
+        """What the code step shows for ``ticket`` without sending anything:
+        when a new code may be asked, until when verification is paused,
+        and until when the latest code works.
+
+        :param channel: the channel a new code would go by
+        :return: dict with ``resend_wait`` (seconds), ``paused_until`` (naive
+            UTC datetime or False) and ``code_channel``, the channel of the
+            code that works now (False when none does)
+        """
+        rows = self._get_ticket_rows(ticket)
+        code = rows.filtered(lambda row: row.kind == "code")[:1]
+        works = code and not code.used and code.expires_at > fields.Datetime.now()
+        return {
+            "resend_wait": self._get_send_refusal(page, ticket, rows, channel)[0],
+            "paused_until": self._get_pause_end(page, rows),
+            "code_channel": works and code.channel,
+        }
 
     # ------------------------------------------------------------
     # Codes
@@ -181,7 +232,7 @@ class HelpdeskStatusPageChallenge(models.Model):
         return hmac_tool(self.env(su=True), CODE_HASH_SCOPE, (ticket.id, code))
 
     @api.model
-    def _send_code(self, page, ticket, kind):
+    def _send_code(self, page, ticket, kind, lang=None):
         """Create a one-time code for ``ticket`` and queue it to its contact.
 
         The code is stored only as a keyed hash; only the ticket's latest
@@ -191,34 +242,19 @@ class HelpdeskStatusPageChallenge(models.Model):
         :param page: ``helpdesk.status.page`` serving the ticket
         :param ticket: ``helpdesk.ticket``
         :param str kind: ``email`` or ``phone``
+        :param str lang: language of the message (the page the customer is
+            using); the template's (the ticket's status language) when not given
         :return: the ``code`` row
-        :raise UserError: asked again too early, too many
+        :raise UserError: asked again too early on this channel, too many
             codes this hour, or too many wrong codes today
         """
         key = self._ticket_key(ticket)
         self.env["helpdesk.status.page.lock"]._lock_keys(key)
         rows = self._get_ticket_rows(ticket)
         self._check_failures(page, ticket, rows)
-        sent = self._get_codes_sent(rows)
-        wait = self._get_resend_wait(page, ticket, sent)
-        if wait:
-            raise UserError(
-                self.env._(
-                    "A code was just sent. You can ask for a new one in "
-                    "%(seconds)s seconds.",
-                    seconds=wait,
-                )
-            )
-        if len(sent) >= page.max_codes_per_hour:
-            raise UserError(
-                self.env._(
-                    "Too many codes were sent for this ticket. Try again after "
-                    "%(time)s.",
-                    time=page._format_customer_time(
-                        sent[-1].create_date + HOUR, ticket
-                    ),
-                )
-            )
+        refusal = self._get_send_refusal(page, ticket, rows, kind)[1]
+        if refusal:
+            raise UserError(refusal)
         code = f"{secrets.randbelow(10**page.code_length):0{page.code_length}d}"
         challenge = self.sudo().create(
             {
@@ -233,9 +269,9 @@ class HelpdeskStatusPageChallenge(models.Model):
         )
         self.env["helpdesk.status.page.lock"]._bump_keys(key)
         if kind == "email":
-            self._queue_code_mail(ticket, code)
+            self._queue_code_mail(ticket, code, lang)
         else:
-            self._queue_code_sms(ticket, code)
+            self._queue_code_sms(ticket, code, lang)
         return challenge
 
     @api.model
@@ -275,7 +311,8 @@ class HelpdeskStatusPageChallenge(models.Model):
         rows = self._get_ticket_rows(ticket)
         self._check_failures(page, ticket, rows)
         # Only the latest code counts: asking for a new one voids the others.
-        challenge = rows.filtered(lambda row: row.kind == "code")[:1]
+        codes = rows.filtered(lambda row: row.kind == "code")
+        challenge = codes[:1]
         if (
             not challenge
             or challenge.used
@@ -287,10 +324,20 @@ class HelpdeskStatusPageChallenge(models.Model):
             raise UserError(
                 self.env._("This code can no longer be used. Ask for a new code.")
             )
-        if consteq(self._hash_code(ticket, code), challenge.code_hash):
+        code_hash = self._hash_code(ticket, code)
+        if consteq(code_hash, challenge.code_hash):
             challenge.used = True
             self.env["helpdesk.status.page.lock"]._bump_keys(key)
             return True
+        # An older code is a customer reading the wrong message, not a guess:
+        # say so, without using an attempt.
+        if any(consteq(code_hash, older.code_hash) for older in codes[1:]):
+            raise UserError(
+                self.env._(
+                    "This code was replaced by a newer one. Enter the code of "
+                    "the last message we sent."
+                )
+            )
         challenge.attempts += 1
         failure = self.sudo().create(
             {"kind": "failure", "page_id": page.id, "ticket_id": ticket.id}
@@ -305,55 +352,6 @@ class HelpdeskStatusPageChallenge(models.Model):
                 )
             )
         raise UserError(self.env._("Wrong code. Attempts left: %(count)s.", count=left))
-
-    @api.model
-    def _queue_code_mail(self, ticket, code):
-        """Queue the code e-mail, linked to no record: never in the chatter,
-        deleted once sent. Rendered without a notification layout, a code
-        needs none and the customer waits for it."""
-        # A data record, looked up from the cache without a query for its
-        # existence: the customer waits for this e-mail.
-        template_id = self.env["ir.model.data"]._xmlid_to_res_id(
-            "helpdesk_mgmt_status_page.mail_template_status_code"
-        )
-        template = self.env["mail.template"].sudo().browse(template_id)
-        # The customer (language) and the company (sender) in one read.
-        (ticket.partner_id | ticket.company_id.partner_id).fetch(
-            ["lang", "name", "email"]
-        )
-        values = template.with_context(status_code=code)._generate_template(
-            ticket.ids, ("subject", "body_html", "email_from")
-        )[ticket.id]
-        self.env["mail.mail"].sudo().create(
-            {
-                "subject": values["subject"],
-                "body_html": values["body_html"],
-                "email_from": values["email_from"],
-                "reply_to": values["email_from"],
-                "author_id": ticket.company_id.partner_id.id,
-                "email_to": ticket._get_status_email(),
-                "auto_delete": True,
-            }
-        )
-
-    @api.model
-    def _queue_code_sms(self, ticket, code):
-        """Queue the code SMS, without a chatter message."""
-        template = self.env.ref(
-            "helpdesk_mgmt_status_page.sms_template_status_code"
-        ).sudo()
-        body = template.with_context(status_code=code)._render_field(
-            "body", ticket.ids, compute_lang=True
-        )[ticket.id]
-        self.env["sms.sms"].sudo().create(
-            {
-                "number": ticket._format_status_phone() or ticket.partner_phone,
-                "body": body,
-                "partner_id": ticket.partner_id.id,
-                "state": "outgoing",
-            }
-        )
-        self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger()
 
     # ------------------------------------------------------------
     # Cron

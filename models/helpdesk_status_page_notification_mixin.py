@@ -72,7 +72,10 @@ class HelpdeskStatusPageNotificationMixin(models.AbstractModel):
 
     def action_send_test(self):
         """Render this page's status e-mail and SMS for the chosen ticket and
-        send them to the current user, to check templates before going live."""
+        send them to the current user, to check templates before going live.
+
+        The test is linked to no record: it never shows in the ticket's
+        chatter as a message to the customer."""
         self.ensure_one()
         ticket = self.test_ticket_id
         user = self.env.user
@@ -86,7 +89,12 @@ class HelpdeskStatusPageNotificationMixin(models.AbstractModel):
         if self.mail_template_id and user.email:
             self.mail_template_id.send_mail(
                 ticket.id,
-                email_values={"email_to": user.email, "recipient_ids": []},
+                email_values={
+                    "email_to": user.email,
+                    "recipient_ids": [],
+                    "model": False,
+                    "res_id": False,
+                },
                 email_layout_xmlid="mail.mail_notification_light",
             )
             sent.append(user.email)

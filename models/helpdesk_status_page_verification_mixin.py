@@ -3,6 +3,8 @@ import re
 import unicodedata
 from datetime import timedelta
 
+import pytz
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import consteq, email_normalize
@@ -88,6 +90,28 @@ class HelpdeskStatusVerificationMixin(models.AbstractModel):
         )
         tickets = Ticket.browse([row[0] for row in self.env.cr.fetchall()])
         return tickets.filtered(self._is_ticket_reachable)[:1]
+
+    def _get_number_example(self):
+        """A ticket number as this company's tickets are numbered
+        (``HT00014``), built from helpdesk_mgmt's sequence, never a real one.
+        """
+        self.ensure_one()
+        sequence = (
+            self.env["ir.sequence"]
+            .sudo()
+            .search(
+                [
+                    ("code", "=", "helpdesk.ticket.sequence"),
+                    ("company_id", "in", [self.company_id.id, False]),
+                ],
+                order="company_id",
+                limit=1,
+            )
+        )
+        if not sequence:
+            return ""
+        prefix, suffix = sequence._get_prefix_suffix()
+        return f"{prefix}{14:0{sequence.padding}d}{suffix}"
 
     def _find_ticket_by_token(self, token):
         """The ticket of this page whose status link holds ``token``."""
@@ -228,9 +252,14 @@ class HelpdeskStatusVerificationMixin(models.AbstractModel):
     # ------------------------------------------------------------
 
     def _get_customer_tz(self, ticket=None):
-        """Time zone of the times on the page: the ticket's (its agent's,
-        else its company's), else this page's company's, else UTC."""
+        """Time zone of the times on the page: the customer's device's when
+        known (context key ``status_customer_tz``, from the website's "tz"
+        cookie), else the ticket's (its agent's, else its company's), else
+        this page's company's, else UTC."""
         self.ensure_one()
+        device_tz = self.env.context.get("status_customer_tz")
+        if device_tz in pytz.all_timezones_set:
+            return device_tz
         if ticket:
             return ticket._get_status_page_tz()
         return self.company_id.partner_id.tz or "UTC"

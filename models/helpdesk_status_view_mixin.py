@@ -18,14 +18,19 @@ class HelpdeskStatusViewMixin(models.AbstractModel):
     _description = "Status Page Ticket View"
 
     def _get_status_timeline(self):
-        """The four main statuses of the customer timeline, for one ticket.
+        """The main statuses of the customer timeline, for one ticket.
 
         A step before the current one is ``done``, the current one ``current``,
         later ones ``upcoming`` without a time, even if reached before a
-        re-opening.
+        re-opening. A finished ticket (a stage of helpdesk_mgmt marked
+        ``closed``) has nothing to come: its current step is ``done``, the
+        steps after it are left out, and a step before it that the ticket
+        never reached is ``skipped`` (a ticket cancelled while new is
+        "Closed", never "Resolved").
 
-        :return: list of dicts with ``status``, ``label``, ``state``, ``date``,
-            and the time of the last status change (the history's last row)
+        :return: list of dicts with ``status``, ``label``, ``state``,
+            ``current`` and ``date``, and the time of the last status change
+            (the history's last row)
         """
         self.ensure_one()
         labels = (
@@ -40,20 +45,28 @@ class HelpdeskStatusViewMixin(models.AbstractModel):
         reached.setdefault("received", self.create_date)
         statuses = [status for status, _label in MAIN_STATUSES]
         current_index = statuses.index(self.stage_id.main_status or "received")
+        finished = self.stage_id.closed
+        if finished:
+            statuses = statuses[: current_index + 1]
         timeline = []
         for index, status in enumerate(statuses):
-            if index < current_index:
-                state = "done"
-            elif index == current_index:
-                state = "current"
-            else:
+            if index > current_index:
                 state = "upcoming"
+            elif finished and status not in reached:
+                state = "skipped"
+            elif index < current_index or finished:
+                state = "done"
+            else:
+                state = "current"
             timeline.append(
                 {
                     "status": status,
                     "label": labels[status],
                     "state": state,
-                    "date": reached.get(status) if state != "upcoming" else False,
+                    "current": index == current_index,
+                    "date": reached.get(status)
+                    if state in ("done", "current")
+                    else False,
                 }
             )
         return timeline, last_change or self.create_date

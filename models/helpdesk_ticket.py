@@ -166,9 +166,31 @@ class HelpdeskTicket(models.Model):
     # ------------------------------------------------------------
 
     def action_send_status_link(self):
-        """Send the customer their status link now, by the page's channels."""
+        """Send the customer their status link now, by the page's channels,
+        and say where it went."""
         self._send_status_notifications("status")
-        return True
+        contacts = []
+        for ticket in self.filtered("status_page_id"):
+            channel = ticket.status_page_id.notify_channel
+            if channel != "sms" and ticket._get_status_email():
+                contacts.append(ticket._get_status_email())
+            if channel not in ("email",) and ticket.partner_phone:
+                contacts.append(ticket.partner_phone)
+        return self._status_notification(
+            self.env._(
+                "Status link sent to %(contacts)s.", contacts=", ".join(contacts)
+            )
+            if contacts
+            else self.env._("No status link sent: no contact or no status page."),
+            "success" if contacts else "warning",
+        )
+
+    def _status_notification(self, message, kind="success"):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"type": kind, "message": message},
+        }
 
     def action_regenerate_status_token(self):
         """Give the ticket a new status link; the old one stops working."""
@@ -182,7 +204,12 @@ class HelpdeskTicket(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
-        return True
+        return self._status_notification(
+            self.env._(
+                "New status link made: the previous one no longer works. Use "
+                '"Send status link" to send the new one to the customer.'
+            )
+        )
 
     def action_preview_status_page(self):
         """Open the customer's view of the ticket, marked as a preview."""

@@ -12,3 +12,4 @@ from . import test_security
 from . import test_concurrency
 from . import test_scale_out
 from . import test_live
+from . import test_verification_journey

@@ -236,8 +236,32 @@ class TestStatusPageAccessibility(StatusPageHttpCommon):
                 self._check(page, f"ticket-{lang}")
 
     def test_not_found_page(self):
+        """Unknown page, and an old link of a known page (its look, contact
+        link and the look-up by number)."""
+        old_link = f"/status/{self.page.slug}/{'x' * 24}"
+        for lang in LANGS:
+            for view, path in (
+                ("not-found", "/status/no-such-page"),
+                ("old-link", old_link),
+            ):
+                with self.subTest(lang=lang, view=view):
+                    page = self._new_page()
+                    self._open(page, self._path(lang, path))
+                    self._check(page, f"{view}-{lang}")
+
+    def test_paused_code_step(self):
+        self.page.write({"verification_method": "code", "max_failures_per_day": 1})
         for lang in LANGS:
             with self.subTest(lang=lang):
+                ticket = self._create_ticket(stage_id=self.stage_progress.id)
+                # One wrong code already today: verification is paused.
+                self.env["helpdesk.status.page.challenge"].sudo().create(
+                    {"kind": "failure", "page_id": self.page.id, "ticket_id": ticket.id}
+                )
+                self.env.flush_all()
                 page = self._new_page()
-                self._open(page, self._path(lang, "/status/no-such-page"))
-                self._check(page, f"not-found-{lang}")
+                self._open(page, self._path(lang, self._token_path(ticket)))
+                page.fill("#o_status_contact", "customer@example.com")
+                self._submit(page, ".o_status_form button[type=submit]")
+                page.wait_for_selector(".o_status_paused")
+                self._check(page, f"code-paused-{lang}")

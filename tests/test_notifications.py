@@ -218,7 +218,13 @@ class TestNotifications(StatusPageCommon, SMSCase):
 
     def test_manual_button_and_server_action(self):
         before = len(self._mails(self.ticket))
-        self.ticket.action_send_status_link()
+        answer = self.ticket.action_send_status_link()
+        # The agent is told what went where.
+        self.assertEqual(answer["tag"], "display_notification")
+        self.assertIn("customer@example.com", answer["params"]["message"])
+        self.assertIn("+966", answer["params"]["message"])
+        answer = self.ticket.action_regenerate_status_token()
+        self.assertIn("Send status link", answer["params"]["message"])
         action = self.env.ref(
             "helpdesk_mgmt_status_page.action_server_send_status_link"
         )
@@ -232,9 +238,13 @@ class TestNotifications(StatusPageCommon, SMSCase):
         self.page.test_ticket_id = self.ticket
         self.env.user.email = "admin@example.com"
         self.env.user.partner_id.phone = "+48 601 000 000"
+        messages = self.ticket.message_ids
         self.page.action_send_test()
         mail = self.env["mail.mail"].sudo().search([], order="id desc", limit=1)
         self.assertEqual(mail.email_to, "admin@example.com")
+        # Nothing in the real ticket's chatter, as if sent to the customer.
+        self.assertFalse(mail.model or mail.res_id)
+        self.assertEqual(self.ticket.message_ids, messages)
         sms = self.env["sms.sms"].sudo().search([], order="id desc", limit=1)
         self.assertEqual(sms.number, "+48 601 000 000")
 

@@ -83,7 +83,7 @@ class TestSecurityAttacks(StatusPageHttpCommon):
                     path, {"number": self.ticket.number, "contact": contact}
                 )
                 self.assertEqual(response.status_code, unknown.status_code)
-                self.assertEqual(response.status_code, 400)
+                self.assertEqual([r.status_code for r in response.history], [303])
                 self.assertIn(SAME_MESSAGE, response.text)
                 self.assertNotIn("not a phone number", response.text)
 
@@ -122,7 +122,7 @@ class TestSecurityAttacks(StatusPageHttpCommon):
             self.page._verify_contact(self.ticket, "STRAßE@example.com"), "email"
         )
 
-    def test_oversized_and_nul_input_gets_a_clear_4xx_fast(self):
+    def test_oversized_and_nul_input_gets_a_clear_message_fast(self):
         self.page.max_requests_per_ip_hour = 100
         token = self._csrf()
         start = time.monotonic()
@@ -131,14 +131,14 @@ class TestSecurityAttacks(StatusPageHttpCommon):
             data={"csrf_token": token, "contact": "@" * 800_000},
         )
         self.assertLess(time.monotonic() - start, 3)
-        self.assertEqual(response.status_code, 400)
+        self.assertEqual([r.status_code for r in response.history], [303])
         self.assertIn("too long", response.text)
         for data in ({"contact": "a\x00@x.io"}, {"number": "HT\x001", "contact": "a"}):
             path = f"/status/{self.page.slug}/verify"
             if "number" not in data:
                 path = f"{self._token_path()}/verify"
             response = self.url_open(path, data={"csrf_token": token, **data})
-            self.assertEqual(response.status_code, 400, data)
+            self.assertEqual([r.status_code for r in response.history], [303], data)
         for path in (f"/status/{self.page.slug}%00", f"{self._token_path()}%00"):
             self.assertEqual(self._get(path).status_code, 404, path)
 

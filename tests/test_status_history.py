@@ -122,18 +122,17 @@ class TestStatusHistory(StatusPageCommon):
         ticket.stage_id = self.stage_done
         self._last_log(ticket).date = datetime(2026, 1, 3, 8, 0)
         timeline = ticket._get_status_timeline()[0]
+        # Finished: nothing to come, the current step done.
         self.assertEqual(
-            [(s["status"], s["state"]) for s in timeline],
+            [(s["status"], s["state"], s["current"]) for s in timeline],
             [
-                ("received", "done"),
-                ("in_progress", "done"),
-                ("resolved", "current"),
-                ("closed", "upcoming"),
+                ("received", "done", False),
+                ("in_progress", "done", False),
+                ("resolved", "done", True),
             ],
         )
         self.assertEqual(timeline[1]["date"], datetime(2026, 1, 2, 8, 0))
         self.assertEqual(timeline[2]["date"], datetime(2026, 1, 3, 8, 0))
-        self.assertFalse(timeline[3]["date"])
         # Re-opened: resolved is upcoming again and shows no time.
         ticket.stage_id = self.stage_awaiting
         timeline = ticket._get_status_timeline()[0]
@@ -142,6 +141,23 @@ class TestStatusHistory(StatusPageCommon):
         self.assertEqual(timeline[2]["state"], "upcoming")
         self.assertFalse(timeline[2]["date"])
         self.assertEqual(logs.search_count([("ticket_id", "=", ticket.id)]), 4)
+
+    def test_timeline_of_a_cancelled_ticket(self):
+        """Cancelled while new: closed, never resolved, nothing to come."""
+        self.ticket.stage_id = self.stage_cancelled
+        timeline = self.ticket._get_status_timeline()[0]
+        self.assertEqual(
+            [(s["status"], s["state"]) for s in timeline],
+            [
+                ("received", "done"),
+                ("in_progress", "skipped"),
+                ("resolved", "skipped"),
+                ("closed", "done"),
+            ],
+        )
+        self.assertTrue(timeline[3]["current"])
+        self.assertTrue(timeline[3]["date"])
+        self.assertFalse(timeline[2]["date"])
 
     def test_timeline_labels_per_page(self):
         self.page.label_in_progress = "Being fixed"

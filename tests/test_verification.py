@@ -160,8 +160,12 @@ class TestVerification(StatusPageCommon, SMSCase):
             self.Challenge._send_code(self.page, self.ticket, "email")
             second = self._last_code()
             if first != second:
-                with self.assertRaisesRegex(UserError, "Wrong code"):
+                with self.assertRaisesRegex(UserError, "replaced by a newer one"):
                     self.Challenge._check_code(self.page, self.ticket, first)
+                challenge = self.Challenge.search(
+                    [("ticket_id", "=", self.ticket.id)], limit=1
+                )
+                self.assertFalse(challenge.attempts)  # no attempt used
             self.assertTrue(self.Challenge._check_code(self.page, self.ticket, second))
 
     def test_codes_per_ticket_per_hour(self):
@@ -173,18 +177,41 @@ class TestVerification(StatusPageCommon, SMSCase):
         with self.mock_datetime_and_now(fields.Datetime.now() + timedelta(minutes=61)):
             self.Challenge._send_code(self.page, self.ticket, "email")
 
+    def test_resend_delay_per_channel_cap_across_channels(self):
+        """Choosing the phone after an e-mail code sends the SMS at once; the
+        hourly cap counts both, and its refusal names the last channel."""
+        self.page.max_codes_per_hour = 3
+        self.Challenge._send_code(self.page, self.ticket, "email")
+        with self.mockSMSGateway():
+            self.Challenge._send_code(self.page, self.ticket, "phone")
+            with self.assertRaisesRegex(UserError, "just sent by SMS"):
+                self.Challenge._send_code(self.page, self.ticket, "phone")
+        later = fields.Datetime.now() + timedelta(seconds=self.page.resend_delay + 1)
+        with self.mock_datetime_and_now(later):
+            self.Challenge._send_code(self.page, self.ticket, "email")
+            with (
+                self.mockSMSGateway(),
+                self.assertRaisesRegex(UserError, "the last one went by e-mail"),
+            ):
+                self.Challenge._send_code(self.page, self.ticket, "phone")
+            step = self.Challenge._get_code_step(self.page, self.ticket, "phone")
+        self.assertEqual(step["code_channel"], "email")
+        self.assertGreater(step["resend_wait"], self.page.resend_delay)
+        self.assertFalse(step["paused_until"])
+
     def test_failures_capped_per_ticket_per_day(self):
         """10 wrong 4-digit codes a day: at most a 0.1 % chance per ticket."""
         page = self.page
         page.write({"resend_delay": 0, "max_codes_per_hour": 60})
         self.assertLessEqual(page.max_failures_per_day / 10**page.code_length, 0.001)
+        sent = set()
         for _attempt in range(page.max_failures_per_day):
             self.Challenge._send_code(page, self.ticket, "email")
-            code = self._last_code()
+            sent.add(self._last_code())
+            # Wrong, and none of the older codes (those say "replaced").
+            wrong = next(f"{n:04d}" for n in range(10000) if f"{n:04d}" not in sent)
             try:
-                self.Challenge._check_code(
-                    page, self.ticket, f"{(int(code) + 1) % 10000:04d}"
-                )
+                self.Challenge._check_code(page, self.ticket, wrong)
             except UserError as error:
                 last_error = str(error)
         self.assertIn("verification is paused", last_error)

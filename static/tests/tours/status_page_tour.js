@@ -16,7 +16,7 @@ async function readLastCode(model, field, pattern) {
     return message[field].match(pattern)[1];
 }
 
-function verifySteps(contact, model, field, pattern) {
+function verifySteps(contact) {
     return [
         {
             content: "Enter the contact, in any usual format",
@@ -32,8 +32,17 @@ function verifySteps(contact, model, field, pattern) {
             trigger: ".o_status_resend:disabled",
         },
         {
-            trigger: ".o_status_countdown:contains(s)",
+            trigger: ".o_status_countdown_value:contains(0:)",
         },
+        {
+            content: "The code step says where the code went",
+            trigger: ".o_status_sent_to bdi:contains(•••)",
+        },
+    ];
+}
+
+function codeSteps(model, field, pattern) {
+    return [
         {
             content: "Enter the code read from the outgoing queue",
             trigger: "input[name=code]",
@@ -42,13 +51,18 @@ function verifySteps(contact, model, field, pattern) {
             },
         },
         {
-            trigger: "button[type=submit]:contains(Verify)",
+            trigger: ".o_status_form button[type=submit]",
             run: "click",
         },
         {
             content: "The customer label is the current status",
             trigger: ".o_status_current:contains(We are on it)",
         },
+    ];
+}
+
+function timelineSteps() {
+    return [
         {
             content: "Completed, current and upcoming steps say so in words",
             trigger: ".o_status_step_done .o_status_step_state:contains(Completed)",
@@ -59,14 +73,14 @@ function verifySteps(contact, model, field, pattern) {
     ];
 }
 
+const MAIL_CODE = ["mail.mail", "body_html", /<strong[^>]*>\s*(\d{4,8})\s*</];
+const SMS_CODE = ["sms.sms", "body", / is (\d{4,8})\./];
+
 registry.category("web_tour.tours").add("helpdesk_status_page_email_tour", {
     steps: () => [
-        ...verifySteps(
-            "Customer@Example.com",
-            "mail.mail",
-            "body_html",
-            /<strong[^>]*>\s*(\d{4,8})\s*</
-        ),
+        ...verifySteps("Customer@Example.com"),
+        ...codeSteps(...MAIL_CODE),
+        ...timelineSteps(),
         {
             content: "Sign out",
             trigger: "button:contains(Sign out)",
@@ -79,16 +93,53 @@ registry.category("web_tour.tours").add("helpdesk_status_page_email_tour", {
     ],
 });
 
+// The phone's journey: the code step survives a reload (the tab restored
+// after reading the SMS) and a language switch, Back from the ticket and a
+// reload of it stay on the ticket; never a bare error page.
 registry.category("web_tour.tours").add("helpdesk_status_page_sms_tour", {
     steps: () => [
-        ...verifySteps("050-123 4567", "sms.sms", "body", / is (\d{4,8})\./),
+        ...verifySteps("050-123 4567"),
         {
-            content: "Switch to Arabic",
+            content: "Reload the code step",
+            trigger: "input[name=code]",
+            run() {
+                window.location.reload();
+            },
+        },
+        {
+            content: "Still the code step, where the code went",
+            trigger: ".o_status_sent_to:contains(4567)",
+        },
+        {
+            content: "Nothing was refused: a reload sends nothing",
+            trigger: ".o_status_main:not(:has(.alert-danger))",
+        },
+        {
+            content: "Switch to Arabic on the code step",
             trigger: ".o_status_langs a[lang=ar]",
             run: "click",
         },
         {
-            content: "The page reads right to left, still verified",
+            content: "Still the code step, right to left",
+            trigger: ".o_status_page[dir=rtl] input[name=code]",
+        },
+        ...codeSteps(...SMS_CODE),
+        {
+            content: "The ticket reads right to left",
+            trigger: ".o_status_page[dir=rtl] .o_status_timeline",
+            run() {
+                window.history.back();
+            },
+        },
+        {
+            content: "Back lands on the ticket, not on a spent code step",
+            trigger: ".o_status_page[dir=rtl] .o_status_timeline",
+            run() {
+                window.location.reload();
+            },
+        },
+        {
+            content: "Reloaded: the ticket again",
             trigger: ".o_status_page[dir=rtl] .o_status_timeline",
         },
     ],
