@@ -14,6 +14,7 @@ class HelpdeskTicket(models.Model):
         "helpdesk.ticket",
         "helpdesk.status.notification.mixin",
         "helpdesk.status.view.mixin",
+        "helpdesk.status.promise.mixin",
     ]
 
     partner_phone = fields.Char(

@@ -10,3 +10,5 @@ from . import test_accessibility
 from . import test_description
 from . import test_security
 from . import test_concurrency
+from . import test_promise
+from . import test_quiet_hours
