@@ -34,6 +34,7 @@ class HelpdeskStatusNotificationMixin(models.AbstractModel):
         help="Stage the customer was last told about.",
     )
     status_sms_due = fields.Datetime(
+        string="Status SMS held until",
         copy=False,
         readonly=True,
         index="btree_not_null",
@@ -41,6 +42,7 @@ class HelpdeskStatusNotificationMixin(models.AbstractModel):
     )
     status_sms_template_id = fields.Many2one(
         "sms.template",
+        string="Held status SMS template",
         copy=False,
         readonly=True,
         ondelete="set null",

@@ -22,6 +22,7 @@ class HelpdeskStatusPromiseMixin(models.AbstractModel):
     _description = "Status Page Promise"
 
     status_late_notified_promise = fields.Datetime(
+        string="Running late notice sent for",
         copy=False,
         readonly=True,
         help="Promise the customer was told is running late: a new promise "
