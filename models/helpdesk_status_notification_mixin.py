@@ -224,7 +224,9 @@ class HelpdeskStatusNotificationMixin(models.AbstractModel):
             [("status_sms_due", "<=", fields.Datetime.now())]
         )
         for template, tickets in due.grouped("status_sms_template_id").items():
-            tickets.sudo().write({"status_sms_due": False, "status_sms_template_id": False})
+            tickets.sudo().write(
+                {"status_sms_due": False, "status_sms_template_id": False}
+            )
             if template:
                 tickets._send_status_sms(template)
 

@@ -101,15 +101,13 @@ class HelpdeskStatusPagePromiseMixin(models.AbstractModel):
             if page.promise_mode == "days" and not 1 <= page.promise_days <= 3650:
                 raise ValidationError(
                     self.env._(
-                        "The promise must be between 1 and 3650 days "
-                        "(it is %(days)s).",
+                        "The promise must be between 1 and 3650 days (it is %(days)s).",
                         days=page.promise_days,
                     )
                 )
             field = page.promise_field_id
             if page.promise_mode == "field" and not (
-                field.model == "helpdesk.ticket"
-                and field.ttype in PROMISE_FIELD_TYPES
+                field.model == "helpdesk.ticket" and field.ttype in PROMISE_FIELD_TYPES
             ):
                 raise ValidationError(
                     self.env._(
@@ -123,9 +121,7 @@ class HelpdeskStatusPagePromiseMixin(models.AbstractModel):
         for page in self:
             if not (0 <= page.quiet_start < 24 and 0 <= page.quiet_end < 24):
                 raise ValidationError(
-                    self.env._(
-                        "Quiet hours are times of day, between 00:00 and 23:59."
-                    )
+                    self.env._("Quiet hours are times of day, between 00:00 and 23:59.")
                 )
 
     def _get_quiet_hours_end(self, now, tz):

@@ -254,11 +254,12 @@ class TestStatusPageAccessibility(StatusPageHttpCommon):
         with self.mock_datetime_and_now(datetime.now() - timedelta(days=20)):
             late = self._create_ticket(stage_id=self.stage_progress.id)
         self.env.flush_all()
-        for view, ticket in (("promise", self.ticket), ("late", late)):
-            with self.subTest(view=view):
-                page = self._new_page()
-                self._open(page, self._token_path(ticket))
-                page.fill("#o_status_contact", "customer@example.com")
-                self._submit(page, ".o_status_form button[type=submit]")
-                page.wait_for_selector(".o_status_promise time")
-                self._check(page, f"ticket-{view}-en")
+        for lang in LANGS:
+            for view, ticket in (("promise", self.ticket), ("late", late)):
+                with self.subTest(view=view, lang=lang):
+                    page = self._new_page()
+                    self._open(page, self._path(lang, self._token_path(ticket)))
+                    page.fill("#o_status_contact", "customer@example.com")
+                    self._submit(page, ".o_status_form button[type=submit]")
+                    page.wait_for_selector(".o_status_promise time")
+                    self._check(page, f"ticket-{view}-{lang}")

@@ -112,9 +112,9 @@ class TestQuietHours(StatusPageCommon, SMSCase):
         self.assertFalse(self.ticket.status_sms_due)
 
     def test_code_sms_never_held_and_ends_with_webotp_line(self):
-        self.env["website"].get_current_website().domain = (
-            "https://support.example.com:8443"
-        )
+        self.env[
+            "website"
+        ].get_current_website().domain = "https://support.example.com:8443"
         Challenge = self.env["helpdesk.status.page.challenge"]
         with self.mock_datetime_and_now(datetime(2026, 5, 10, 20, 0)):
             Challenge._send_code(self.page, self.ticket, "phone")
