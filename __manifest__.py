@@ -17,7 +17,7 @@
         "static/description/configuration_form.png",
     ],
     "development_status": "Beta",
-    "depends": ["helpdesk_mgmt", "website", "sms", "phone_validation"],
+    "depends": ["helpdesk_mgmt", "website", "sms", "phone_validation", "resource"],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
         "security/helpdesk_status_page_security.xml",
@@ -25,6 +25,7 @@
         "data/helpdesk_ticket_stage_data.xml",
         "data/mail_template_data.xml",
         "data/sms_template_data.xml",
+        "data/status_late_template_data.xml",
         "data/ir_cron_data.xml",
         "data/ir_actions_server_data.xml",
         "views/helpdesk_status_page_views.xml",
@@ -38,6 +39,7 @@
         "views/status_page_verification_templates.xml",
         "views/status_page_ticket_templates.xml",
         "views/status_page_live_templates.xml",
+        "views/status_page_promise_templates.xml",
         "views/status_page_csp_templates.xml",
     ],
     "assets": {

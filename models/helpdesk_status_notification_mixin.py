@@ -2,6 +2,8 @@
 import logging
 from datetime import timedelta
 
+import pytz
+
 from odoo import Command, api, fields, models
 
 _logger = logging.getLogger(__name__)
@@ -30,6 +32,21 @@ class HelpdeskStatusNotificationMixin(models.AbstractModel):
         readonly=True,
         ondelete="set null",
         help="Stage the customer was last told about.",
+    )
+    status_sms_due = fields.Datetime(
+        string="Status SMS held until",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="When the status SMS held by the customer's quiet hours goes out.",
+    )
+    status_sms_template_id = fields.Many2one(
+        "sms.template",
+        string="Held status SMS template",
+        copy=False,
+        readonly=True,
+        ondelete="set null",
+        help="Template of the status SMS held by the customer's quiet hours.",
     )
 
     def _schedule_status_notifications(self):
@@ -72,6 +89,7 @@ class HelpdeskStatusNotificationMixin(models.AbstractModel):
             and t.stage_id != t.status_notified_stage_id
         )
         changed._send_status_notifications("status")
+        self._send_held_status_sms()
 
     def _send_status_notifications(self, kind):
         """Queue the page's e-mail and SMS for these tickets, in batches.
@@ -108,13 +126,11 @@ class HelpdeskStatusNotificationMixin(models.AbstractModel):
         :param page: the tickets' ``helpdesk.status.page``
         :param str kind: ``create`` or ``status``
         """
-        if kind == "create":
-            mail_template, sms_template = (
-                page.mail_template_create_id,
-                page.sms_template_create_id,
-            )
-        else:
-            mail_template, sms_template = page.mail_template_id, page.sms_template_id
+        mail_template, sms_template = {
+            "create": (page.mail_template_create_id, page.sms_template_create_id),
+            "status": (page.mail_template_id, page.sms_template_id),
+            "late": (page.mail_template_late_id, page.sms_template_late_id),
+        }[kind]
         channel = page.notify_channel
         wants_email = channel in ("auto", "email", "both") and mail_template
         wants_sms = channel in ("auto", "sms", "both") and sms_template
@@ -133,7 +149,16 @@ class HelpdeskStatusNotificationMixin(models.AbstractModel):
                     )
                 )
         if wants_sms and by_sms:
-            by_sms._send_status_sms(sms_template)
+            for ticket, due in by_sms._send_or_hold_status_sms(sms_template).items():
+                notes[ticket.id].append(
+                    self.env._(
+                        "Status SMS held until %(time)s, the end of the "
+                        "customer's quiet hours.",
+                        time=ticket._format_status_time(
+                            due, ticket._get_status_customer_tz()
+                        ),
+                    )
+                )
         # "auto" means the channels the ticket has contact data for: a missing
         # one is only worth a note when the ticket has none at all.
         unreachable = self - by_email - by_sms if channel == "auto" else self
@@ -151,8 +176,59 @@ class HelpdeskStatusNotificationMixin(models.AbstractModel):
         noted._message_log_batch(
             {ticket.id: " ".join(notes[ticket.id]) for ticket in noted}
         )
+        if kind == "late":
+            return
         for stage, tickets in self.grouped("stage_id").items():
             tickets.sudo().write({"status_notified_stage_id": stage.id})
+
+    def _get_status_customer_tz(self):
+        """The customer's time zone: the contact's when valid, else the
+        page's."""
+        self.ensure_one()
+        tz = self.partner_id.tz
+        return tz if tz in pytz.all_timezones_set else self._get_status_page_tz()
+
+    def _send_or_hold_status_sms(self, template):
+        """Send the status SMS now, except to customers inside their page's
+        quiet hours: theirs waits for the end of the quiet hours (the latest
+        held SMS replaces an earlier one). E-mails are never held, so a
+        message by both channels sends its e-mail now and its SMS later.
+
+        :return: ``{ticket: naive UTC due time}`` of the held SMS
+        """
+        now = fields.Datetime.now()
+        held = {}
+        for ticket in self:
+            due = ticket.status_page_id._get_quiet_hours_end(
+                now, ticket._get_status_customer_tz()
+            )
+            if due:
+                held[ticket] = due
+        now_tickets = self - self.browse([ticket.id for ticket in held])
+        if now_tickets:
+            now_tickets._send_status_sms(template)
+        for ticket, due in held.items():
+            ticket.sudo().write(
+                {"status_sms_due": due, "status_sms_template_id": template.id}
+            )
+        if held:
+            self.env.ref(
+                "helpdesk_mgmt_status_page.ir_cron_send_status_notifications"
+            )._trigger(at=sorted(set(held.values())))
+        return held
+
+    @api.model
+    def _send_held_status_sms(self):
+        """Send the SMS whose quiet hours are over, rendered now."""
+        due = self.with_context(active_test=False).search(
+            [("status_sms_due", "<=", fields.Datetime.now())]
+        )
+        for template, tickets in due.grouped("status_sms_template_id").items():
+            tickets.sudo().write(
+                {"status_sms_due": False, "status_sms_template_id": False}
+            )
+            if template:
+                tickets._send_status_sms(template)
 
     def _send_status_sms(self, template):
         """One chatter SMS message and one queued ``sms.sms`` per ticket, in

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
+from urllib.parse import urlsplit
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -14,6 +15,7 @@ class HelpdeskStatusPage(models.Model):
     _inherit = [
         "helpdesk.status.page.appearance.mixin",
         "helpdesk.status.page.notification.mixin",
+        "helpdesk.status.page.promise.mixin",
         "helpdesk.status.page.verification.mixin",
     ]
     _description = "Helpdesk Status Page"
@@ -291,6 +293,15 @@ class HelpdeskStatusPage(models.Model):
         """
         self.ensure_one()
         return self._get_public_url_builder()(lang, token)
+
+    def _get_webotp_host(self):
+        """Host the page is served on, without scheme or port: the origin
+        a WebOTP code SMS is bound to (``@host #code``)."""
+        self.ensure_one()
+        website = self._get_website()
+        return urlsplit(
+            website.get_base_url() if website else self.get_base_url()
+        ).hostname
 
     def _get_public_url_builder(self):
         """A function ``(lang, token) -> url`` for this page.

@@ -52,6 +52,8 @@ class HelpdeskStatusPageCodeMessage(models.AbstractModel):
         body = template.with_context(
             status_code=code, template_preview_lang=lang
         )._render_field("body", ticket.ids, compute_lang=True)[ticket.id]
+        # WebOTP: phones offer a code whose last line names the page's host.
+        body += f"\n\n@{ticket.status_page_id._get_webotp_host()} #{code}"
         self.env["sms.sms"].sudo().create(
             {
                 "number": ticket._format_status_phone() or ticket.partner_phone,

@@ -226,6 +226,7 @@ class HelpdeskStatusViewMixin(models.AbstractModel):
             "ticket": self,
             "number": self.number,
             "status_label": self.stage_id.customer_status_label,
+            "status_description": self.stage_id.customer_description,
             "last_update": when(last_change),
             "timeline": timeline,
             "description": (
@@ -240,4 +241,5 @@ class HelpdeskStatusViewMixin(models.AbstractModel):
                 else {}
             ),
             "tz": tz,
+            **self._get_status_promise_values(steps, tz),
         }

@@ -15,6 +15,7 @@ class HelpdeskTicket(models.Model):
         "helpdesk.status.notification.mixin",
         "helpdesk.status.view.mixin",
         "helpdesk.status.live.mixin",
+        "helpdesk.status.promise.mixin",
     ]
 
     partner_phone = fields.Char(

@@ -21,6 +21,13 @@ class HelpdeskTicketStage(models.Model):
         compute="_compute_customer_status_label",
         help="Customer label, or the stage name when no label is set.",
     )
+    customer_description = fields.Text(
+        string="What happens now",
+        translate=True,
+        help="One or two sentences shown to customers under the current "
+        "status, e.g. 'Our technician is testing your device; this usually "
+        "takes two days.'",
+    )
     main_status = fields.Selection(
         selection=MAIN_STATUSES,
         required=True,

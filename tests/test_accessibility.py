@@ -14,6 +14,7 @@ import os
 import resource
 import shutil
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 
 from odoo.tests import tagged
 from odoo.tests.common import HOST, TEST_CURSOR_COOKIE_NAME
@@ -265,3 +266,24 @@ class TestStatusPageAccessibility(StatusPageHttpCommon):
                 self._submit(page, ".o_status_form button[type=submit]")
                 page.wait_for_selector(".o_status_paused")
                 self._check(page, f"code-paused-{lang}")
+
+    def test_promise_and_running_late(self):
+        """The promise, "what happens now" and the running-late apology."""
+        self.page.write(
+            {"verification_method": "match", "promise_mode": "days", "promise_days": 14}
+        )
+        self.stage_progress.customer_description = (
+            "Our technician is testing your device; this usually takes two days."
+        )
+        with self.mock_datetime_and_now(datetime.now() - timedelta(days=20)):
+            late = self._create_ticket(stage_id=self.stage_progress.id)
+        self.env.flush_all()
+        for lang in LANGS:
+            for view, ticket in (("promise", self.ticket), ("late", late)):
+                with self.subTest(view=view, lang=lang):
+                    page = self._new_page()
+                    self._open(page, self._path(lang, self._token_path(ticket)))
+                    page.fill("#o_status_contact", "customer@example.com")
+                    self._submit(page, ".o_status_form button[type=submit]")
+                    page.wait_for_selector(".o_status_promise time")
+                    self._check(page, f"ticket-{view}-{lang}")

@@ -1,0 +1,231 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import threading
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.osv import expression
+
+# Statuses in which the team still owes the customer an answer.
+OPEN_STATUSES = ("received", "in_progress")
+LATE_BATCH_SIZE = 200
+
+
+class HelpdeskStatusPromiseMixin(models.AbstractModel):
+    """The answer a ticket's status page promises, whether it is running
+    late, and the one "running late" message per promise. Inherited by
+    ``helpdesk.ticket``.
+    """
+
+    _name = "helpdesk.status.promise.mixin"
+    _description = "Status Page Promise"
+
+    status_late_notified_promise = fields.Datetime(
+        string="Running late notice sent for",
+        copy=False,
+        readonly=True,
+        help="Promise the customer was told is running late: a new promise "
+        "may be apologised for again, the same one never.",
+    )
+
+    # ------------------------------------------------------------
+    # Promise
+    # ------------------------------------------------------------
+
+    def _get_status_promises(self):
+        """The promised answer of each ticket, by its page's rule, in a
+        constant number of queries for the whole batch.
+
+        :return: ``{ticket_id: promise}``: a ``date`` (answer within that
+            day), a naive UTC ``datetime``, or ``False`` (no promise)
+        """
+        promises = dict.fromkeys(self.ids, False)
+        for page, tickets in self.grouped("status_page_id").items():
+            if page.promise_mode == "field":
+                fname = page.promise_field_id.name
+                # An uninstalled module may take the field with it.
+                if fname in tickets._fields:
+                    promises.update((ticket.id, ticket[fname]) for ticket in tickets)
+            elif page.promise_mode == "days":
+                for calendar, group in tickets.grouped(
+                    lambda t, page=page: page.promise_day_kind == "working"
+                    and t._get_status_promise_calendar()
+                ).items():
+                    promises.update(group._get_status_day_promises(page, calendar))
+        return promises
+
+    def _get_status_promise_calendar(self):
+        """Working hours the promise counts in: the team's where the team
+        has some (``helpdesk_mgmt_sla`` adds them), else the company's."""
+        self.ensure_one()
+        team = self.team_id
+        calendar = "resource_calendar_id" in team._fields and team.resource_calendar_id
+        return calendar or self.company_id.resource_calendar_id
+
+    def _get_status_day_promises(self, page, calendar):
+        """Promises ``page.promise_days`` days after creation: the local day
+        of creation plus that many calendar days, or that many working days
+        of ``calendar`` after it. A calendar without working days (deleted,
+        emptied) counts calendar days.
+
+        :return: ``{ticket_id: date}``
+        """
+        days = page.promise_days
+        created = {
+            ticket.id: ticket._get_status_local_date(
+                ticket.create_date, calendar.tz if calendar else None
+            )
+            for ticket in self
+        }
+        working_days = calendar and self._get_status_working_days(
+            calendar, min(created.values()), max(created.values()), days
+        )
+        promises = {}
+        for ticket_id, day in created.items():
+            following = [d for d in working_days or () if d > day][days - 1 : days]
+            promises[ticket_id] = (
+                following[0] if following else day + timedelta(days=days)
+            )
+        return promises
+
+    @api.model
+    def _get_status_working_days(self, calendar, first, last, days):
+        """Sorted local days with working hours in ``calendar``, after
+        ``first`` and far enough after ``last`` to hold ``days`` of them,
+        public holidays left out; one read of the calendar for any batch."""
+        zone = pytz.timezone(calendar.tz or "UTC")
+        start = zone.localize(datetime.combine(first + timedelta(days=1), time.min))
+        # A working day a week at least, and a month of holidays.
+        end = zone.localize(datetime.combine(last, time.max)) + timedelta(
+            days=7 * days + 31
+        )
+        intervals = calendar._work_intervals_batch(start, end, tz=zone)[False]
+        return sorted({interval[0].astimezone(zone).date() for interval in intervals})
+
+    def _get_status_local_date(self, value, tz=None):
+        """Day of the naive UTC ``value`` in ``tz``, by default the page's."""
+        self.ensure_one()
+        zone = pytz.timezone(tz or self._get_status_page_tz())
+        return pytz.utc.localize(value).astimezone(zone).date()
+
+    def _is_status_promise_past(self, promise, now=None):
+        """Whether ``promise`` is over: a datetime once passed, a day once
+        over in the page's time zone."""
+        self.ensure_one()
+        now = now or fields.Datetime.now()
+        if isinstance(promise, datetime):
+            return now > promise
+        return self._get_status_local_date(now) > promise
+
+    def _is_status_open(self):
+        """Whether the team still owes the customer an answer."""
+        self.ensure_one()
+        return (self.stage_id.main_status or "received") in OPEN_STATUSES
+
+    def _get_status_promise_values(self, timeline, tz):
+        """The promise block of the public view.
+
+        :param list timeline: steps of ``_get_status_timeline``
+        :param str tz: the page's time zone
+        :return: dict with ``promise`` and ``promise_display``/``_iso``,
+            ``late``, ``resolved_display``/``_iso``
+        """
+        self.ensure_one()
+        reached = {step["status"]: step["date"] for step in timeline}
+        if not self._is_status_open():
+            resolved = reached.get("resolved") or reached.get("closed")
+            return {
+                "promise": False,
+                "resolved_display": resolved and self._format_status_time(resolved, tz),
+                "resolved_iso": resolved and resolved.isoformat() + "Z",
+            }
+        promise = self._get_status_promises()[self.id]
+        if not promise:
+            return {"promise": False}
+        if isinstance(promise, datetime):
+            display, iso = self._format_status_time(promise, tz), promise.isoformat()
+            iso += "Z"
+        else:
+            display, iso = self._format_status_date(promise), promise.isoformat()
+        return {
+            "promise": promise,
+            "promise_display": display,
+            "promise_iso": iso,
+            "late": self._is_status_promise_past(promise),
+        }
+
+    # ------------------------------------------------------------
+    # Running late
+    # ------------------------------------------------------------
+
+    @api.model
+    def _get_status_late_domain(self):
+        """Open tickets of the pages that tell customers when running late."""
+        pages = self.env["helpdesk.status.page"].search(
+            [("notify_late", "=", True), ("promise_mode", "!=", "none")]
+        )
+        if not pages:
+            return expression.FALSE_DOMAIN
+        defaults = pages.filtered("is_default")
+        return expression.AND(
+            [
+                [("stage_id.main_status", "in", OPEN_STATUSES)],
+                expression.OR(
+                    [
+                        [("team_id.status_page_id", "in", pages.ids)],
+                        [
+                            ("company_id", "in", defaults.company_id.ids),
+                            "|",
+                            ("team_id", "=", False),
+                            ("team_id.status_page_id", "=", False),
+                        ],
+                    ]
+                ),
+            ]
+        )
+
+    @api.model
+    def _cron_notify_late(self, batch_size=LATE_BATCH_SIZE):
+        """Tell the customers of open tickets past their promise, once per
+        promise, ``batch_size`` tickets at a time; each batch is committed,
+        so a timeout loses no message sent."""
+        domain = self._get_status_late_domain()
+        Cron = self.env["ir.cron"]
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        remaining = self.with_context(active_test=False).search_count(domain)
+        done, last_id = 0, 0
+        while True:
+            batch = self.with_context(active_test=False).search(
+                expression.AND([domain, [("id", ">", last_id)]]),
+                order="id",
+                limit=batch_size,
+            )
+            if not batch:
+                break
+            batch._notify_status_late()
+            last_id = batch[-1].id
+            done, remaining = done + len(batch), max(remaining - len(batch), 0)
+            Cron._notify_progress(done=done, remaining=remaining)
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _notify_status_late(self):
+        """Send the "running late" message to these tickets' customers where
+        the promise is past and not apologised for yet, and remember it."""
+        now = fields.Datetime.now()
+        promises = self._get_status_promises()
+        late = self.filtered(
+            lambda t: promises[t.id]
+            and t._is_status_promise_past(promises[t.id], now)
+            and t.status_late_notified_promise
+            != fields.Datetime.to_datetime(promises[t.id])
+        )
+        if not late:
+            return late
+        late._send_status_notifications("late")
+        for ticket in late.sudo():
+            ticket.status_late_notified_promise = fields.Datetime.to_datetime(
+                promises[ticket.id]
+            )
+        return late
