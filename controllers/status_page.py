@@ -129,6 +129,9 @@ class StatusPageController(http.Controller):
             "token": token,
             "contact_kinds": page._get_contact_kinds() if page else [],
             "languages": request.website.language_ids,
+            # The layout's title and SEO values come from the page, already
+            # read, not from the template's view (two queries on each view).
+            "main_object": page,
             **values,
         }
 
