@@ -15,6 +15,8 @@ class HelpdeskTicket(models.Model):
         "helpdesk.status.notification.mixin",
         "helpdesk.status.view.mixin",
         "helpdesk.status.live.mixin",
+        "helpdesk.status.conversation.mixin",
+        "helpdesk.status.action.mixin",
     ]
 
     partner_phone = fields.Char(

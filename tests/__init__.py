@@ -13,3 +13,6 @@ from . import test_concurrency
 from . import test_scale_out
 from . import test_live
 from . import test_verification_journey
+from . import test_conversation
+from . import test_customer_actions
+from . import test_action_security
