@@ -98,10 +98,18 @@ class HelpdeskStatusActionMixin(models.AbstractModel):
             "can_reply": page._is_reply_allowed(self),
             "solved": solved,
             "can_reopen": bool(page.reopen_stage_id),
-            "reopen_deadline": deadline
-            and self._format_status_time(deadline, self._get_status_page_tz()),
+            "reopen_until": solved == "ask"
+            and self.env._(
+                "You can answer until %(time)s.",
+                time=self._format_status_time(deadline, self._get_status_page_tz()),
+            ),
             "upload_accept": ",".join(
                 f".{ext}" for ext in page._get_upload_extensions()
+            ),
+            "upload_help": self.env._(
+                "Up to %(files)s files, %(size)s MB in all.",
+                files=page.max_upload_files,
+                size=page.max_upload_mb,
             ),
         }
 

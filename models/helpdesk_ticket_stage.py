@@ -36,6 +36,7 @@ class HelpdeskTicketStage(models.Model):
         "with the status link (see the status page's notification settings).",
     )
     waiting_on_customer = fields.Boolean(
+        string="Waiting on customer",
         help="Tickets in this stage wait for the customer: the status page "
         "opens with an 'action needed' card and a reply form, and the status "
         "notification says an action is needed.",
