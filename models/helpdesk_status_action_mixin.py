@@ -129,15 +129,19 @@ class HelpdeskStatusActionMixin(models.AbstractModel):
         Lock = self.env["helpdesk.status.page.lock"]
         Lock._lock_keys(key)
         since = fields.Datetime.now() - timedelta(hours=1)
-        messages = self.env["mail.message"].sudo().search(
-            [
-                ("model", "=", "helpdesk.ticket"),
-                ("res_id", "=", self.id),
-                ("message_type", "=", "comment"),
-                ("author_id", "=", self.partner_id.id),
-                ("date", ">", since),
-            ],
-            order="date",
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "helpdesk.ticket"),
+                    ("res_id", "=", self.id),
+                    ("message_type", "=", "comment"),
+                    ("author_id", "=", self.partner_id.id),
+                    ("date", ">", since),
+                ],
+                order="date",
+            )
         )
         if len(messages) >= page.max_replies_per_hour:
             raise UserError(
@@ -145,8 +149,7 @@ class HelpdeskStatusActionMixin(models.AbstractModel):
                     "You have sent many messages in the last hour. You can send "
                     "another after %(time)s.",
                     time=self._format_status_time(
-                        messages[-page.max_replies_per_hour].date
-                        + timedelta(hours=1),
+                        messages[-page.max_replies_per_hour].date + timedelta(hours=1),
                         self._get_status_page_tz(),
                     ),
                 )
@@ -210,8 +213,7 @@ class HelpdeskStatusActionMixin(models.AbstractModel):
         if state not in states:
             raise UserError(
                 self.env._(
-                    "This is no longer possible from this page. Please contact "
-                    "support."
+                    "This is no longer possible from this page. Please contact support."
                 )
             )
         return state

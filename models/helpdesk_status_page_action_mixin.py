@@ -77,8 +77,7 @@ class HelpdeskStatusPageActionMixin(models.AbstractModel):
     max_upload_mb = fields.Integer(
         string="Upload size (MB)",
         default=10,
-        help="Most megabytes a customer may upload with one reply, all files "
-        "together.",
+        help="Most megabytes a customer may upload with one reply, all files together.",
     )
     upload_extensions = fields.Char(
         string="Allowed file types",
@@ -115,12 +114,17 @@ class HelpdeskStatusPageActionMixin(models.AbstractModel):
     )
     def _check_action_limits(self):
         for page in self:
-            if min(
-                page.max_upload_files,
-                page.max_upload_mb,
-                page.max_replies_per_hour,
-                page.reopen_days,
-            ) < 0 or page.max_upload_mb > 100 or page.max_upload_files > 20:
+            if (
+                min(
+                    page.max_upload_files,
+                    page.max_upload_mb,
+                    page.max_replies_per_hour,
+                    page.reopen_days,
+                )
+                < 0
+                or page.max_upload_mb > 100
+                or page.max_upload_files > 20
+            ):
                 raise ValidationError(
                     self.env._(
                         "Customer action limits cannot be negative; uploads "
@@ -131,9 +135,7 @@ class HelpdeskStatusPageActionMixin(models.AbstractModel):
     @api.constrains("upload_extensions")
     def _check_upload_extensions(self):
         for page in self:
-            unknown = set(page._get_upload_extensions(strict=False)) - set(
-                UPLOAD_TYPES
-            )
+            unknown = set(page._get_upload_extensions(strict=False)) - set(UPLOAD_TYPES)
             if unknown:
                 raise ValidationError(
                     self.env._(
@@ -191,8 +193,7 @@ class HelpdeskStatusPageActionMixin(models.AbstractModel):
         if len(text) > MAX_MESSAGE_LENGTH:
             raise UserError(
                 self.env._(
-                    "Your message is too long: %(count)s characters, at most "
-                    "%(max)s.",
+                    "Your message is too long: %(count)s characters, at most %(max)s.",
                     count=len(text),
                     max=MAX_MESSAGE_LENGTH,
                 )

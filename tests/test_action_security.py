@@ -35,7 +35,9 @@ class TestActionSecurity(StatusPageActionCommon):
     def test_no_grant_revoked_grant_and_other_ticket(self):
         before = self._state()
         for action in ACTIONS:
-            response = self._act(action, {"message": "x", "reason": "x"}, nonce="n" * 20)
+            response = self._act(
+                action, {"message": "x", "reason": "x"}, nonce="n" * 20
+            )
             self.assertEqual(response.status_code, 404)
         self._grant()
         # Granted for this ticket, not the other one.
@@ -71,12 +73,14 @@ class TestActionSecurity(StatusPageActionCommon):
         self._act(
             "reply",
             {"message": '<script>alert("x")</script><img src=x onerror=alert(1)>'},
-            files=[("files", ('<img src=x onerror=alert(2)>.png', PNG, "image/png"))],
+            files=[("files", ("<img src=x onerror=alert(2)>.png", PNG, "image/png"))],
         )
         message = self._customer_messages()
         self.assertIn("&lt;script&gt;", message.body)
         self.assertNotIn("<img", message.body)
-        self.assertEqual(message.attachment_ids.name, "<img src=x onerror=alert(2)>.png")
+        self.assertEqual(
+            message.attachment_ids.name, "<img src=x onerror=alert(2)>.png"
+        )
         html = self._get(self._token_path()).text
         self.assertNotIn("<script>alert", html)
         self.assertNotIn("<img src=x", html)

@@ -100,9 +100,7 @@ class TestCustomerActions(StatusPageActionCommon):
         self.assertNotIn("o_status_action", view)
         # The photo downloads through the attachment route.
         self.page.allow_attachment_download = True
-        file = self._get(
-            f"{self._token_path()}/attachment/{message.attachment_ids.id}"
-        )
+        file = self._get(f"{self._token_path()}/attachment/{message.attachment_ids.id}")
         self.assertEqual(file.content, PNG)
 
     def test_reply_depends_on_page_option(self):
