@@ -132,16 +132,16 @@ class HelpdeskStatusConversationMixin(models.AbstractModel):
         older = len(rows) > CONVERSATION_PAGE_SIZE
         rows = rows[:CONVERSATION_PAGE_SIZE][::-1]
         tz = self._get_status_page_tz()
-        team_name = self.team_id.name or self.company_id.name
         messages = []
         for msg_id, body, date, author_id, email_from, name, files in rows:
             is_customer = self._is_status_customer(author_id, email_from)
             if is_customer:
                 author = self.env._("You")
-            elif page.agent_display == "team":
-                author = team_name
+            elif page.agent_display == "agent" and (name or email_from):
+                author = name or email_from
             else:
-                author = name or email_from or team_name
+                # Read only when shown: one query less on most views.
+                author = self.team_id.name or self.company_id.name
             messages.append(
                 {
                     "id": msg_id,
