@@ -17,7 +17,14 @@
         "static/description/configuration_form.png",
     ],
     "development_status": "Beta",
-    "depends": ["helpdesk_mgmt", "website", "sms", "phone_validation", "resource"],
+    "depends": [
+        "helpdesk_mgmt",
+        "website",
+        "sms",
+        "phone_validation",
+        "rating",
+        "resource",
+    ],
     "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
         "security/helpdesk_status_page_security.xml",
@@ -40,6 +47,7 @@
         "views/status_page_ticket_templates.xml",
         "views/status_page_live_templates.xml",
         "views/status_page_promise_templates.xml",
+        "views/status_page_conversation_templates.xml",
         "views/status_page_csp_templates.xml",
     ],
     "assets": {

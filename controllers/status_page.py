@@ -139,7 +139,7 @@ class StatusPageController(http.Controller):
     def _grants(self):
         return request.env["helpdesk.status.grant"].sudo()
 
-    def _render_ticket(self, page, ticket, preview=False):
+    def _render_ticket(self, page, ticket, preview=False, **extra):
         values = ticket.with_context(lang=request.env.lang)._get_status_page_values(
             page
         )
@@ -149,7 +149,7 @@ class StatusPageController(http.Controller):
         return self._render(
             "helpdesk_mgmt_status_page.status_page_ticket",
             self._layout_values(
-                page, ticket.sudo().status_token, preview=preview, **values
+                page, ticket.sudo().status_token, preview=preview, **values, **extra
             ),
         )
 

@@ -3,6 +3,7 @@ from . import helpdesk_status_page_verification_mixin
 from . import helpdesk_status_page_appearance_mixin
 from . import helpdesk_status_page_notification_mixin
 from . import helpdesk_status_page_promise_mixin
+from . import helpdesk_status_page_action_mixin
 from . import helpdesk_status_page
 from . import helpdesk_status_page_field
 from . import helpdesk_ticket_team
@@ -11,6 +12,8 @@ from . import helpdesk_status_notification_mixin
 from . import helpdesk_status_view_mixin
 from . import helpdesk_status_live_mixin
 from . import helpdesk_status_promise_mixin
+from . import helpdesk_status_conversation_mixin
+from . import helpdesk_status_action_mixin
 from . import helpdesk_ticket
 from . import helpdesk_status_page_lock
 from . import helpdesk_status_page_code_message

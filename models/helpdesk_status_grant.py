@@ -9,8 +9,11 @@ SESSION_PREFIX = "helpdesk_status_"
 PENDING_KEY = f"{SESSION_PREFIX}pending"
 FLASH_KEY = f"{SESSION_PREFIX}flash"
 # What a refused form may carry to the page it redirects to: its message,
-# a notice ("sent", "resent") and what the customer typed (never a code).
+# a notice ("sent", "resent") and what the customer typed (never a code);
+# on the ticket view, the ticket it is for and the typed message, reason or
+# comment of a customer action.
 FLASH_FIELDS = ("error", "notice", "number", "contact")
+FLASH_FIELDS += ("ticket", "message", "reason", "comment")
 GRANT_SCOPE = "helpdesk_mgmt_status_page.grant"
 
 

@@ -17,6 +17,7 @@ class HelpdeskStatusPage(models.Model):
         "helpdesk.status.page.notification.mixin",
         "helpdesk.status.page.promise.mixin",
         "helpdesk.status.page.verification.mixin",
+        "helpdesk.status.page.action.mixin",
     ]
     _description = "Helpdesk Status Page"
     _order = "sequence, id"

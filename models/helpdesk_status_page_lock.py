@@ -62,6 +62,20 @@ class HelpdeskStatusPageLock(models.AbstractModel):
         )
 
     @api.model
+    def _claim_key(self, key):
+        """Take ``key`` for good (a one-time form nonce): True the first
+        time only. A concurrent claim waits for this transaction and then
+        gets False, so a double submit acts once."""
+        self.env.cr.execute(
+            """
+            INSERT INTO helpdesk_status_page_challenge_lock (key) VALUES (%s)
+            ON CONFLICT DO NOTHING RETURNING key
+            """,
+            [key],
+        )
+        return bool(self.env.cr.fetchone())
+
+    @api.model
     def _purge(self):
         """Forget every key: rows are made again on next use."""
         self.env.cr.execute("DELETE FROM helpdesk_status_page_challenge_lock")

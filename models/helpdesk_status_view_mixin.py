@@ -2,7 +2,7 @@
 from markupsafe import Markup
 
 from odoo import api, models
-from odoo.tools import formatLang, html_sanitize, is_html_empty
+from odoo.tools import SQL, formatLang, html_sanitize, is_html_empty
 from odoo.tools.misc import babel_locale_parse
 
 from .helpdesk_ticket_stage import MAIN_STATUSES
@@ -78,27 +78,31 @@ class HelpdeskStatusViewMixin(models.AbstractModel):
         return self.user_id.tz or self.company_id.partner_id.tz or "UTC"
 
     def _get_status_page_attachments(self):
-        """The ticket's attachments customers may download: not those of
-        internal notes nor of binary fields, in one query.
+        """The ticket's attachments customers may download: its own files
+        and those of its public messages (see ``_get_public_message_sql``),
+        never those of notes, notifications or other records, nor of binary
+        fields, in one query.
 
         :return: ``{id: name}``, in upload order
         """
         self.ensure_one()
         self.env.cr.execute(
-            """
-            SELECT a.id, a.name FROM ir_attachment a
-             WHERE a.res_model = 'helpdesk.ticket' AND a.res_id = %s
-               AND a.res_field IS NULL
-               AND NOT EXISTS (
-                   SELECT 1 FROM message_attachment_rel r
-                     JOIN mail_message m ON m.id = r.message_id
-                LEFT JOIN mail_message_subtype s ON s.id = m.subtype_id
-                    WHERE r.attachment_id = a.id
-                      AND (m.is_internal OR s.internal)
-               )
-             ORDER BY a.id
-            """,
-            [self.id],
+            SQL(
+                """
+                SELECT a.id, a.name FROM ir_attachment a
+                 WHERE a.res_model = 'helpdesk.ticket' AND a.res_id = %(ticket)s
+                   AND a.res_field IS NULL
+                   AND NOT EXISTS (
+                       SELECT 1 FROM message_attachment_rel r
+                         JOIN mail_message m ON m.id = r.message_id
+                        WHERE r.attachment_id = a.id
+                          AND NOT (m.res_id = %(ticket)s AND %(public)s)
+                   )
+                 ORDER BY a.id
+                """,
+                ticket=self.id,
+                public=self._get_public_message_sql(),
+            )
         )
         return dict(self.env.cr.fetchall())
 

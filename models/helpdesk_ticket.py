@@ -16,6 +16,8 @@ class HelpdeskTicket(models.Model):
         "helpdesk.status.view.mixin",
         "helpdesk.status.live.mixin",
         "helpdesk.status.promise.mixin",
+        "helpdesk.status.conversation.mixin",
+        "helpdesk.status.action.mixin",
     ]
 
     partner_phone = fields.Char(

@@ -42,6 +42,24 @@ class HelpdeskTicketStage(models.Model):
         help="Moving a ticket into this stage notifies the customer "
         "with the status link (see the status page's notification settings).",
     )
+    waiting_on_customer = fields.Boolean(
+        string="Waiting on customer",
+        help="Tickets in this stage wait for the customer: the status page "
+        "opens with an 'action needed' card and a reply form, and the status "
+        "notification says an action is needed.",
+    )
+    customer_instructions = fields.Text(
+        translate=True,
+        help="What the customer should do, shown on the 'action needed' card "
+        "of the status page (e.g. 'Send us a photo of the serial number').",
+    )
+    customer_reply_stage_id = fields.Many2one(
+        "helpdesk.ticket.stage",
+        string="Stage after the customer's reply",
+        ondelete="set null",
+        help="A customer's reply from the status page moves the ticket from "
+        "this stage to that one. Empty: the ticket stays where it is.",
+    )
 
     @api.depends("customer_label", "name")
     @api.depends_context("lang")

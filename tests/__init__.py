@@ -15,3 +15,6 @@ from . import test_live
 from . import test_verification_journey
 from . import test_promise
 from . import test_quiet_hours
+from . import test_conversation
+from . import test_customer_actions
+from . import test_action_security

@@ -287,3 +287,29 @@ class TestStatusPageAccessibility(StatusPageHttpCommon):
                     self._submit(page, ".o_status_form button[type=submit]")
                     page.wait_for_selector(".o_status_promise time")
                     self._check(page, f"ticket-{view}-{lang}")
+
+    def test_action_card_and_solved_card(self):
+        """The 'action needed' card with its reply form, then the solved
+        question and the rating form, in both directions."""
+        self.page.verification_method = "match"
+        for lang in LANGS:
+            with self.subTest(lang=lang):
+                ticket = self._create_ticket(stage_id=self.stage_awaiting.id)
+                ticket.message_post(
+                    body="Which model is it? Send us a photo of its label.",
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                )
+                self.env.flush_all()
+                page = self._new_page()
+                self._open(page, self._path(lang, self._token_path(ticket)))
+                page.fill("#o_status_contact", "customer@example.com")
+                self._submit(page, ".o_status_form button[type=submit]")
+                page.wait_for_selector(".o_status_action")
+                self._check(page, f"action-{lang}")
+                ticket.stage_id = self.stage_done
+                self.env.flush_all()
+                self._open(page, self._path(lang, self._token_path(ticket)))
+                self._submit(page, ".o_status_solved button[type=submit]")
+                page.wait_for_selector(".o_status_rate_form")
+                self._check(page, f"rate-{lang}")
