@@ -1,3 +1,4 @@
 from . import status_page
 from . import verification
 from . import live
+from . import appearance

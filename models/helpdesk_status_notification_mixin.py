@@ -39,9 +39,11 @@ class HelpdeskStatusNotificationMixin(models.AbstractModel):
         within the delay send one message with the final status, and moving
         back to the status the customer already knows sends nothing.
         """
+        self._cancel_status_notifications()
         to_notify = self.filtered(
             lambda t: t.status_page_id.notify_on_status_change
             and t.stage_id.notify_customer
+            and t.stage_id != t.status_notified_stage_id
         )
         now = fields.Datetime.now()
         immediate = to_notify.filtered(lambda t: not t.status_page_id.notify_delay)
@@ -55,6 +57,31 @@ class HelpdeskStatusNotificationMixin(models.AbstractModel):
             self.env.ref(
                 "helpdesk_mgmt_status_page.ir_cron_send_status_notifications"
             )._trigger(at=due)
+
+    def _cancel_status_notifications(self):
+        """Drop the pending message of tickets now back in the status the
+        customer knows, or in a stage that does not notify, and say so on
+        the ticket: the agent saw it was due."""
+        cancelled = self.filtered(
+            lambda t: t.status_notify_due
+            and (
+                t.stage_id == t.status_notified_stage_id
+                or not t.stage_id.notify_customer
+            )
+        )
+        if not cancelled:
+            return
+        cancelled.sudo().write({"status_notify_due": False})
+        cancelled._message_log_batch(
+            {
+                ticket.id: self.env._(
+                    "Pending status message to the customer cancelled: the "
+                    'ticket moved to "%(stage)s" before it went out.',
+                    stage=ticket.stage_id.name,
+                )
+                for ticket in cancelled
+            }
+        )
 
     @api.model
     def _cron_send_status_notifications(self):
@@ -79,7 +106,7 @@ class HelpdeskStatusNotificationMixin(models.AbstractModel):
         A failure is logged on the tickets and never undoes the caller's
         change (stage move, creation).
 
-        :param str kind: ``create`` or ``status``
+        :param str kind: ``create``, ``status`` or ``link``
         """
         for page, tickets in self.grouped("status_page_id").items():
             if not page:
@@ -106,12 +133,18 @@ class HelpdeskStatusNotificationMixin(models.AbstractModel):
         ticket has no contact data for is skipped and noted on the chatter.
 
         :param page: the tickets' ``helpdesk.status.page``
-        :param str kind: ``create`` or ``status``
+        :param str kind: ``create``, ``status`` or ``link`` (an agent sends
+            the link: "here is your link", whether or not the status changed)
         """
         if kind == "create":
             mail_template, sms_template = (
                 page.mail_template_create_id,
                 page.sms_template_create_id,
+            )
+        elif kind == "link":
+            mail_template, sms_template = (
+                page.mail_template_link_id,
+                page.sms_template_link_id,
             )
         else:
             mail_template, sms_template = page.mail_template_id, page.sms_template_id

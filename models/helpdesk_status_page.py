@@ -24,6 +24,7 @@ class HelpdeskStatusPage(models.Model):
     sequence = fields.Integer(default=10)
     name = fields.Char(required=True, translate=True)
     slug = fields.Char(
+        string="URL identifier",
         required=True,
         help="URL identifier: lowercase letters, digits and dashes, "
         "unique per website.",
@@ -237,6 +238,13 @@ class HelpdeskStatusPage(models.Model):
             vals["slug"] = vals["slug"].strip().lower()
         return super().write(vals)
 
+    @api.onchange("name")
+    def _onchange_name_suggest_slug(self):
+        # A suggestion only: an identifier already chosen stays, as links
+        # to it may be out there.
+        if self.name and not self.slug:
+            self.slug = self.env["ir.http"]._slugify(self.name, max_length=64)
+
     # ------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------
@@ -252,19 +260,38 @@ class HelpdeskStatusPage(models.Model):
 
     def action_preview(self):
         """Open the customer's view of the test ticket through this page,
-        without verification."""
+        without verification; no test ticket: a recent ticket of a linked
+        team (of any team for the company's default page)."""
         self.ensure_one()
-        if not self.test_ticket_id:
-            raise UserError(self.env._("Choose a ticket to preview the page with."))
+        ticket = self.test_ticket_id or self._get_preview_ticket()
+        if not ticket:
+            raise UserError(
+                self.env._(
+                    "No ticket to preview the page with: link a team that has "
+                    "tickets, or choose a ticket in 'Test with ticket' "
+                    "(Notifications tab)."
+                )
+            )
         return {
             "type": "ir.actions.act_url",
-            "url": f"/status/preview/{self.test_ticket_id.id}?page_id={self.id}",
+            "url": f"/status/preview/{ticket.id}?page_id={self.id}",
             "target": "new",
         }
 
     # ------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------
+
+    def _get_preview_ticket(self):
+        """The latest ticket of a linked team, else (default page) of the
+        company."""
+        self.ensure_one()
+        domain = [("company_id", "=", self.company_id.id)]
+        if self.team_ids or not self.is_default:
+            domain.append(("team_id", "in", self.team_ids.ids))
+        return self.env["helpdesk.ticket"].search(
+            domain, order="create_date desc, id desc", limit=1
+        )
 
     def _get_website(self):
         """Website the page's links point to."""

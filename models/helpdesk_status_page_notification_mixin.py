@@ -63,6 +63,25 @@ class HelpdeskStatusPageNotificationMixin(models.AbstractModel):
             "helpdesk_mgmt_status_page.sms_template_status_changed", False
         ),
     )
+    mail_template_link_id = fields.Many2one(
+        "mail.template",
+        string="E-mail with the status link",
+        domain=[("model", "=", "helpdesk.ticket")],
+        default=lambda self: self.env.ref(
+            "helpdesk_mgmt_status_page.mail_template_status_link", False
+        ),
+        help="Sent by the ticket's \"Send status link\" button: here is your "
+        "link, whether or not the status changed.",
+    )
+    sms_template_link_id = fields.Many2one(
+        "sms.template",
+        string="SMS with the status link",
+        domain=[("model", "=", "helpdesk.ticket")],
+        default=lambda self: self.env.ref(
+            "helpdesk_mgmt_status_page.sms_template_status_link", False
+        ),
+        help="Sent by the ticket's \"Send status link\" button.",
+    )
     test_ticket_id = fields.Many2one(
         "helpdesk.ticket",
         string="Test with ticket",

@@ -168,7 +168,7 @@ class HelpdeskTicket(models.Model):
     def action_send_status_link(self):
         """Send the customer their status link now, by the page's channels,
         and say where it went."""
-        self._send_status_notifications("status")
+        self._send_status_notifications("link")
         contacts = []
         for ticket in self.filtered("status_page_id"):
             channel = ticket.status_page_id.notify_channel

@@ -36,6 +36,20 @@ class HelpdeskTicketStage(models.Model):
         "with the status link (see the status page's notification settings).",
     )
 
+    sends_two_emails = fields.Boolean(
+        string="Sends two e-mails",
+        compute="_compute_sends_two_emails",
+        help="The stage's own e-mail template and the status page's message "
+        "both go out on a move into this stage.",
+    )
+
+    @api.depends("mail_template_id", "notify_customer")
+    def _compute_sends_two_emails(self):
+        for stage in self:
+            stage.sends_two_emails = bool(
+                stage.mail_template_id and stage.notify_customer
+            )
+
     @api.depends("customer_label", "name")
     @api.depends_context("lang")
     def _compute_customer_status_label(self):
