@@ -32,6 +32,14 @@ class HelpdeskStatusNotificationMixin(models.AbstractModel):
         help="Stage the customer was last told about.",
     )
 
+    status_link_unsent = fields.Boolean(
+        string="New status link not sent",
+        copy=False,
+        readonly=True,
+        help="The status link was regenerated and the customer has not been "
+        "sent the new one yet.",
+    )
+
     def _schedule_status_notifications(self):
         """Notify moves into customer-visible stages, after the page's delay.
 
@@ -185,7 +193,10 @@ class HelpdeskStatusNotificationMixin(models.AbstractModel):
             {ticket.id: " ".join(notes[ticket.id]) for ticket in noted}
         )
         for stage, tickets in self.grouped("stage_id").items():
-            tickets.sudo().write({"status_notified_stage_id": stage.id})
+            # Every message carries the link: a regenerated one is now sent.
+            tickets.sudo().write(
+                {"status_notified_stage_id": stage.id, "status_link_unsent": False}
+            )
 
     def _send_status_sms(self, template):
         """One chatter SMS message and one queued ``sms.sms`` per ticket, in

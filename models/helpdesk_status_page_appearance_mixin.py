@@ -32,8 +32,7 @@ class HelpdeskStatusAppearanceMixin(models.AbstractModel):
     )
     meta_title = fields.Char(
         translate=True,
-        help="Title of the browser tab and of shared links; empty: the page's "
-        "name.",
+        help="Title of the browser tab and of shared links; empty: the page's name.",
     )
     label_received = fields.Char(translate=True)
     label_in_progress = fields.Char(translate=True)

@@ -70,7 +70,7 @@ class HelpdeskStatusPageNotificationMixin(models.AbstractModel):
         default=lambda self: self.env.ref(
             "helpdesk_mgmt_status_page.mail_template_status_link", False
         ),
-        help="Sent by the ticket's \"Send status link\" button: here is your "
+        help='Sent by the ticket\'s "Send status link" button: here is your '
         "link, whether or not the status changed.",
     )
     sms_template_link_id = fields.Many2one(
@@ -80,7 +80,7 @@ class HelpdeskStatusPageNotificationMixin(models.AbstractModel):
         default=lambda self: self.env.ref(
             "helpdesk_mgmt_status_page.sms_template_status_link", False
         ),
-        help="Sent by the ticket's \"Send status link\" button.",
+        help='Sent by the ticket\'s "Send status link" button.',
     )
     test_ticket_id = fields.Many2one(
         "helpdesk.ticket",

@@ -195,7 +195,12 @@ class HelpdeskTicket(models.Model):
     def action_regenerate_status_token(self):
         """Give the ticket a new status link; the old one stops working."""
         for ticket in self:
-            ticket.sudo().status_token = self._generate_status_token()
+            ticket.sudo().write(
+                {
+                    "status_token": self._generate_status_token(),
+                    "status_link_unsent": True,
+                }
+            )
             ticket._revoke_status_access()
             ticket.message_post(
                 body=self.env._(

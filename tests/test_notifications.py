@@ -225,6 +225,8 @@ class TestNotifications(StatusPageCommon, SMSCase):
         self.assertIn("+966", answer["params"]["message"])
         answer = self.ticket.action_regenerate_status_token()
         self.assertIn("Send status link", answer["params"]["message"])
+        # The ticket offers to send the new link until it is sent.
+        self.assertTrue(self.ticket.status_link_unsent)
         action = self.env.ref(
             "helpdesk_mgmt_status_page.action_server_send_status_link"
         )
@@ -232,6 +234,7 @@ class TestNotifications(StatusPageCommon, SMSCase):
             active_model="helpdesk.ticket", active_ids=self.ticket.ids
         ).run()
         self.assertEqual(len(self._mails(self.ticket)), before + 2)
+        self.assertFalse(self.ticket.status_link_unsent)
         self.assertIn("e-mailed", self.ticket.message_ids[0].body)
 
     def test_send_link_says_here_is_your_link(self):

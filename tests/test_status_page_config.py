@@ -256,7 +256,9 @@ class TestStatusPageFields(StatusPageCommon):
         self.assertEqual(
             Line._fields["field_id"].domain, "[('id', 'in', allowed_field_ids)]"
         )
-        offered = set(Line.new({"page_id": self.page.id}).allowed_field_ids.mapped("name"))
+        offered = set(
+            Line.new({"page_id": self.page.id}).allowed_field_ids.mapped("name")
+        )
         self.assertTrue({"priority", "category_id", "create_date"} <= offered)
         for name in (
             "access_token",  # "Security Token"

@@ -481,7 +481,9 @@ class TestStatusPagePreview(StatusPageHttpCommon):
         self.page._get_website().language_ids |= lang
         self.authenticate("hsp_agent_p", "hsp_agent_p")
         html = self._get(url).text
-        self.assertIn(f'href="/ar/status/preview/{latest.id}?page_id={self.page.id}"', html)
+        self.assertIn(
+            f'href="/ar/status/preview/{latest.id}?page_id={self.page.id}"', html
+        )
 
     def test_portal_and_public_get_no_preview(self):
         response = self._get(f"/status/preview/{self.ticket.id}")
