@@ -57,6 +57,7 @@ class HelpdeskStatusPage(models.Model):
             ("phone", "Phone"),
             ("email_or_phone", "E-mail or phone (customer chooses)"),
         ],
+        string="Verify with",
         required=True,
         default="email_or_phone",
     )
@@ -65,12 +66,15 @@ class HelpdeskStatusPage(models.Model):
             ("code", "One-time code sent to the ticket's e-mail or phone"),
             ("match", "Matching e-mail or phone is enough"),
         ],
+        string="Verification method",
         required=True,
         default="code",
         help="'Matching' trusts anyone who knows the customer's e-mail or phone; "
         "'one-time code' also proves access to the mailbox or phone.",
     )
-    code_length = fields.Integer(default=4, help="Digits of a one-time code (4-8).")
+    code_length = fields.Integer(
+        string="Code length", default=4, help="Digits of a one-time code (4-8)."
+    )
     code_lifetime = fields.Integer(string="Code lifetime (minutes)", default=10)
     resend_delay = fields.Integer(string="Resend delay (seconds)", default=30)
     max_attempts = fields.Integer(
@@ -93,7 +97,8 @@ class HelpdeskStatusPage(models.Model):
         help="How long a verified browser keeps access to the ticket.",
     )
     allow_attachment_download = fields.Boolean(
-        help="Show the ticket's attachments (never those of internal notes)."
+        string="Allow attachment download",
+        help="Show the ticket's attachments (never those of internal notes).",
     )
     link_validity_after_close = fields.Integer(
         string="Link validity after close (days)",
@@ -105,7 +110,7 @@ class HelpdeskStatusPage(models.Model):
     field_ids = fields.One2many(
         "helpdesk.status.page.field", "page_id", string="Fields shown"
     )
-    field_count = fields.Integer(compute="_compute_field_count")
+    field_count = fields.Integer(string="Field count", compute="_compute_field_count")
 
     @api.depends("slug", "website_id", "website_id.domain")
     def _compute_url(self):

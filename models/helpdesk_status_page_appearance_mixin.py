@@ -31,16 +31,18 @@ class HelpdeskStatusAppearanceMixin(models.AbstractModel):
         "hours or an outage notice; translate it in each website language.",
     )
     meta_title = fields.Char(
+        string="Meta title",
         translate=True,
         help="Title of the browser tab and of shared links; empty: the page's name.",
     )
-    label_received = fields.Char(translate=True)
-    label_in_progress = fields.Char(translate=True)
-    label_resolved = fields.Char(translate=True)
-    label_closed = fields.Char(translate=True)
+    label_received = fields.Char(string="Received label", translate=True)
+    label_in_progress = fields.Char(string="In progress label", translate=True)
+    label_resolved = fields.Char(string="Resolved label", translate=True)
+    label_closed = fields.Char(string="Closed label", translate=True)
     # No stored default: empty shows "Contact us" in the visitor's language.
-    contact_label = fields.Char(translate=True)
+    contact_label = fields.Char(string="Contact label", translate=True)
     contact_url = fields.Char(
+        string="Contact link",
         default=lambda self: self._default_contact_url(),
         help="mailto:, tel: or https:// link shown at the bottom of the page.",
     )
@@ -55,7 +57,9 @@ class HelpdeskStatusAppearanceMixin(models.AbstractModel):
     # Appearance
     font = fields.Char(help="A CSS font-family stack, e.g. 'Inter', sans-serif")
     width = fields.Char(default="720px", help="Maximum width, e.g. 720px or 48rem.")
-    favicon_url = fields.Char(help="https:// or site-relative (/...) URL.")
+    favicon_url = fields.Char(
+        string="Favicon URL", help="https:// or site-relative (/...) URL."
+    )
     brand_color = fields.Char(
         string="Brand colour",
         help="Colour of buttons, links and the current step, as #rrggbb.",

@@ -76,7 +76,7 @@ class HelpdeskStatusPageField(models.Model):
         help="Ticket fields customers may see: what the picker offers.",
     )
     # Stored so that the public page reads its lines in one query.
-    field_name = fields.Char(related="field_id.name", store=True)
+    field_name = fields.Char(string="Field name", related="field_id.name", store=True)
     property_name = fields.Selection(
         selection="_selection_property_name",
         string="Property",

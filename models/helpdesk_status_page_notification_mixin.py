@@ -13,8 +13,10 @@ class HelpdeskStatusPageNotificationMixin(models.AbstractModel):
     _description = "Status Page Notification Settings"
 
     # Notifications
-    notify_on_create = fields.Boolean(default=True)
-    notify_on_status_change = fields.Boolean(default=True)
+    notify_on_create = fields.Boolean(string="Notify on creation", default=True)
+    notify_on_status_change = fields.Boolean(
+        string="Notify on status change", default=True
+    )
     notify_channel = fields.Selection(
         [
             ("auto", "Every channel the ticket has contact data for"),
@@ -22,6 +24,7 @@ class HelpdeskStatusPageNotificationMixin(models.AbstractModel):
             ("sms", "SMS"),
             ("both", "E-mail and SMS"),
         ],
+        string="Channel",
         required=True,
         default="auto",
     )

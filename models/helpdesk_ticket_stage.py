@@ -13,11 +13,13 @@ class HelpdeskTicketStage(models.Model):
     _inherit = "helpdesk.ticket.stage"
 
     customer_label = fields.Char(
+        string="Customer label",
         translate=True,
         help="What customers see on the status page and in notifications. "
         "Leave empty to show the stage name.",
     )
     customer_status_label = fields.Char(
+        string="Customer status",
         compute="_compute_customer_status_label",
         help="Customer label, or the stage name when no label is set.",
     )
@@ -31,6 +33,7 @@ class HelpdeskTicketStage(models.Model):
         help="Step of the customer timeline this stage belongs to.",
     )
     notify_customer = fields.Boolean(
+        string="Notify customer",
         default=True,
         help="Moving a ticket into this stage notifies the customer "
         "with the status link (see the status page's notification settings).",

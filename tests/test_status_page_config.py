@@ -164,12 +164,12 @@ class TestStatusPageConfig(StatusPageCommon):
         self.page.write({"meta_title": "Your ticket", "contact_label": False})
         self.page.invalidate_recordset(["missing_translations"])
         self.assertIn(lang.name, self.page.missing_translations)
-        self.assertIn("Meta Title", self.page.missing_translations)
+        self.assertIn("Meta title", self.page.missing_translations)
         self.page.update_field_translations("meta_title", {"ar_001": "تذكرتك"})
         self.page.invalidate_recordset(["missing_translations"])
-        self.assertNotIn("Meta Title", self.page.missing_translations or "")
+        self.assertNotIn("Meta title", self.page.missing_translations or "")
         # An empty text is not listed: the page shows a translated default.
-        self.assertNotIn("Contact Label", self.page.missing_translations or "")
+        self.assertNotIn("Contact label", self.page.missing_translations or "")
 
     def test_stage_warns_of_two_emails(self):
         stage = self.stage_progress
