@@ -2,3 +2,4 @@ from . import status_page
 from . import verification
 from . import live
 from . import actions
+from . import appearance

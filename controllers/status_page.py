@@ -146,6 +146,9 @@ class StatusPageController(http.Controller):
         if not preview:
             ticket._touch_status_page_view()
             values["version"] = ticket._get_status_version()
+        if preview:
+            # The language switcher stays in the preview, through this page.
+            values["current_path"] = f"/status/preview/{ticket.id}?page_id={page.id}"
         return self._render(
             "helpdesk_mgmt_status_page.status_page_ticket",
             self._layout_values(

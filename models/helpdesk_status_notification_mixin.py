@@ -49,6 +49,14 @@ class HelpdeskStatusNotificationMixin(models.AbstractModel):
         help="Template of the status SMS held by the customer's quiet hours.",
     )
 
+    status_link_unsent = fields.Boolean(
+        string="New status link not sent",
+        copy=False,
+        readonly=True,
+        help="The status link was regenerated and the customer has not been "
+        "sent the new one yet.",
+    )
+
     def _schedule_status_notifications(self):
         """Notify moves into customer-visible stages, after the page's delay.
 
@@ -56,9 +64,11 @@ class HelpdeskStatusNotificationMixin(models.AbstractModel):
         within the delay send one message with the final status, and moving
         back to the status the customer already knows sends nothing.
         """
+        self._cancel_status_notifications()
         to_notify = self.filtered(
             lambda t: t.status_page_id.notify_on_status_change
             and t.stage_id.notify_customer
+            and t.stage_id != t.status_notified_stage_id
         )
         now = fields.Datetime.now()
         immediate = to_notify.filtered(lambda t: not t.status_page_id.notify_delay)
@@ -72,6 +82,31 @@ class HelpdeskStatusNotificationMixin(models.AbstractModel):
             self.env.ref(
                 "helpdesk_mgmt_status_page.ir_cron_send_status_notifications"
             )._trigger(at=due)
+
+    def _cancel_status_notifications(self):
+        """Drop the pending message of tickets now back in the status the
+        customer knows, or in a stage that does not notify, and say so on
+        the ticket: the agent saw it was due."""
+        cancelled = self.filtered(
+            lambda t: t.status_notify_due
+            and (
+                t.stage_id == t.status_notified_stage_id
+                or not t.stage_id.notify_customer
+            )
+        )
+        if not cancelled:
+            return
+        cancelled.sudo().write({"status_notify_due": False})
+        cancelled._message_log_batch(
+            {
+                ticket.id: self.env._(
+                    "Pending status message to the customer cancelled: the "
+                    'ticket moved to "%(stage)s" before it went out.',
+                    stage=ticket.stage_id.name,
+                )
+                for ticket in cancelled
+            }
+        )
 
     @api.model
     def _cron_send_status_notifications(self):
@@ -97,7 +132,7 @@ class HelpdeskStatusNotificationMixin(models.AbstractModel):
         A failure is logged on the tickets and never undoes the caller's
         change (stage move, creation).
 
-        :param str kind: ``create`` or ``status``
+        :param str kind: ``create``, ``status`` or ``link``
         """
         for page, tickets in self.grouped("status_page_id").items():
             if not page:
@@ -124,12 +159,14 @@ class HelpdeskStatusNotificationMixin(models.AbstractModel):
         ticket has no contact data for is skipped and noted on the chatter.
 
         :param page: the tickets' ``helpdesk.status.page``
-        :param str kind: ``create`` or ``status``
+        :param str kind: ``create``, ``status`` or ``link`` (an agent sends
+            the link: "here is your link", whether or not the status changed)
         """
         mail_template, sms_template = {
             "create": (page.mail_template_create_id, page.sms_template_create_id),
             "status": (page.mail_template_id, page.sms_template_id),
             "late": (page.mail_template_late_id, page.sms_template_late_id),
+            "link": (page.mail_template_link_id, page.sms_template_link_id),
         }[kind]
         channel = page.notify_channel
         wants_email = channel in ("auto", "email", "both") and mail_template
@@ -179,7 +216,10 @@ class HelpdeskStatusNotificationMixin(models.AbstractModel):
         if kind == "late":
             return
         for stage, tickets in self.grouped("stage_id").items():
-            tickets.sudo().write({"status_notified_stage_id": stage.id})
+            # Every message carries the link: a regenerated one is now sent.
+            tickets.sudo().write(
+                {"status_notified_stage_id": stage.id, "status_link_unsent": False}
+            )
 
     def _get_status_customer_tz(self):
         """The customer's time zone: the contact's when valid, else the

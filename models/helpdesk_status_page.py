@@ -27,6 +27,7 @@ class HelpdeskStatusPage(models.Model):
     sequence = fields.Integer(default=10)
     name = fields.Char(required=True, translate=True)
     slug = fields.Char(
+        string="URL identifier",
         required=True,
         help="URL identifier: lowercase letters, digits and dashes, "
         "unique per website.",
@@ -59,6 +60,7 @@ class HelpdeskStatusPage(models.Model):
             ("phone", "Phone"),
             ("email_or_phone", "E-mail or phone (customer chooses)"),
         ],
+        string="Verify with",
         required=True,
         default="email_or_phone",
     )
@@ -67,12 +69,15 @@ class HelpdeskStatusPage(models.Model):
             ("code", "One-time code sent to the ticket's e-mail or phone"),
             ("match", "Matching e-mail or phone is enough"),
         ],
+        string="Verification method",
         required=True,
         default="code",
         help="'Matching' trusts anyone who knows the customer's e-mail or phone; "
         "'one-time code' also proves access to the mailbox or phone.",
     )
-    code_length = fields.Integer(default=4, help="Digits of a one-time code (4-8).")
+    code_length = fields.Integer(
+        string="Code length", default=4, help="Digits of a one-time code (4-8)."
+    )
     code_lifetime = fields.Integer(string="Code lifetime (minutes)", default=10)
     resend_delay = fields.Integer(string="Resend delay (seconds)", default=30)
     max_attempts = fields.Integer(
@@ -95,7 +100,8 @@ class HelpdeskStatusPage(models.Model):
         help="How long a verified browser keeps access to the ticket.",
     )
     allow_attachment_download = fields.Boolean(
-        help="Show the ticket's attachments (never those of internal notes)."
+        string="Allow attachment download",
+        help="Show the ticket's attachments (never those of internal notes).",
     )
     link_validity_after_close = fields.Integer(
         string="Link validity after close (days)",
@@ -107,7 +113,7 @@ class HelpdeskStatusPage(models.Model):
     field_ids = fields.One2many(
         "helpdesk.status.page.field", "page_id", string="Fields shown"
     )
-    field_count = fields.Integer(compute="_compute_field_count")
+    field_count = fields.Integer(string="Field count", compute="_compute_field_count")
 
     @api.depends("slug", "website_id", "website_id.domain")
     def _compute_url(self):
@@ -240,6 +246,13 @@ class HelpdeskStatusPage(models.Model):
             vals["slug"] = vals["slug"].strip().lower()
         return super().write(vals)
 
+    @api.onchange("name")
+    def _onchange_name_suggest_slug(self):
+        # A suggestion only: an identifier already chosen stays, as links
+        # to it may be out there.
+        if self.name and not self.slug:
+            self.slug = self.env["ir.http"]._slugify(self.name, max_length=64)
+
     # ------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------
@@ -255,19 +268,38 @@ class HelpdeskStatusPage(models.Model):
 
     def action_preview(self):
         """Open the customer's view of the test ticket through this page,
-        without verification."""
+        without verification; no test ticket: a recent ticket of a linked
+        team (of any team for the company's default page)."""
         self.ensure_one()
-        if not self.test_ticket_id:
-            raise UserError(self.env._("Choose a ticket to preview the page with."))
+        ticket = self.test_ticket_id or self._get_preview_ticket()
+        if not ticket:
+            raise UserError(
+                self.env._(
+                    "No ticket to preview the page with: link a team that has "
+                    "tickets, or choose a ticket in 'Test with ticket' "
+                    "(Notifications tab)."
+                )
+            )
         return {
             "type": "ir.actions.act_url",
-            "url": f"/status/preview/{self.test_ticket_id.id}?page_id={self.id}",
+            "url": f"/status/preview/{ticket.id}?page_id={self.id}",
             "target": "new",
         }
 
     # ------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------
+
+    def _get_preview_ticket(self):
+        """The latest ticket of a linked team, else (default page) of the
+        company."""
+        self.ensure_one()
+        domain = [("company_id", "=", self.company_id.id)]
+        if self.team_ids or not self.is_default:
+            domain.append(("team_id", "in", self.team_ids.ids))
+        return self.env["helpdesk.ticket"].search(
+            domain, order="create_date desc, id desc", limit=1
+        )
 
     def _get_website(self):
         """Website the page's links point to."""

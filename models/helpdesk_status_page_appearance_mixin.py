@@ -10,6 +10,7 @@ from odoo.tools import html_sanitize
 WIDTH_RE = re.compile(r"^\d{1,4}(?:\.\d{1,2})?(?:px|rem|em|%|vw|ch)$")
 FONT_FORBIDDEN_RE = re.compile(r"[;{}<>\\@]")
 CONTACT_URL_SCHEMES = ("mailto:", "tel:", "https://")
+BRAND_COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
 
 
 class HelpdeskStatusAppearanceMixin(models.AbstractModel):
@@ -22,26 +23,96 @@ class HelpdeskStatusAppearanceMixin(models.AbstractModel):
     _description = "Status Page Content and Appearance"
 
     # Content
-    header = fields.Html(translate=True, sanitize=True, sanitize_style=False)
-    meta_title = fields.Char(translate=True)
-    label_received = fields.Char(translate=True)
-    label_in_progress = fields.Char(translate=True)
-    label_resolved = fields.Char(translate=True)
-    label_closed = fields.Char(translate=True)
-    contact_label = fields.Char(translate=True, default="Contact us")
+    header = fields.Html(
+        translate=True,
+        sanitize=True,
+        sanitize_style=False,
+        help="Text above every form and ticket of this page, e.g. opening "
+        "hours or an outage notice; translate it in each website language.",
+    )
+    meta_title = fields.Char(
+        string="Meta title",
+        translate=True,
+        help="Title of the browser tab and of shared links; empty: the page's name.",
+    )
+    label_received = fields.Char(string="Received label", translate=True)
+    label_in_progress = fields.Char(string="In progress label", translate=True)
+    label_resolved = fields.Char(string="Resolved label", translate=True)
+    label_closed = fields.Char(string="Closed label", translate=True)
+    # No stored default: empty shows "Contact us" in the visitor's language.
+    contact_label = fields.Char(string="Contact label", translate=True)
     contact_url = fields.Char(
+        string="Contact link",
         default=lambda self: self._default_contact_url(),
         help="mailto:, tel: or https:// link shown at the bottom of the page.",
+    )
+
+    missing_translations = fields.Text(
+        string="Missing translations",
+        compute="_compute_missing_translations",
+        help="Texts of this page still in the source language in a language "
+        "of its website.",
     )
 
     # Appearance
     font = fields.Char(help="A CSS font-family stack, e.g. 'Inter', sans-serif")
     width = fields.Char(default="720px", help="Maximum width, e.g. 720px or 48rem.")
-    favicon_url = fields.Char(help="https:// or site-relative (/...) URL.")
-    css = fields.Text(string="CSS")
+    favicon_url = fields.Char(
+        string="Favicon URL", help="https:// or site-relative (/...) URL."
+    )
+    brand_color = fields.Char(
+        string="Brand colour",
+        help="Colour of buttons, links and the current step, as #rrggbb.",
+    )
+    logo = fields.Image(
+        max_width=512,
+        max_height=512,
+        help="Shown at the top of the page; empty: the company's logo.",
+    )
+    css = fields.Text(
+        string="CSS",
+        help="Your own rules, e.g. .o_status_card { border-color: #0a6ebd; }. "
+        "Ordinary class selectors win over the module's defaults; the page's "
+        "classes are listed in the module's README (Configure).",
+    )
     extra_css = fields.Text(
         string="Extra CSS", help="Loaded last: overrides everything else."
     )
+
+    @api.model
+    def _get_translated_text_fields(self):
+        """The page's own texts a visitor reads."""
+        return [
+            "name",
+            "meta_title",
+            "header",
+            "contact_label",
+            "label_received",
+            "label_in_progress",
+            "label_resolved",
+            "label_closed",
+        ]
+
+    @api.depends_context("lang")
+    def _compute_missing_translations(self):
+        """Per website language, the texts whose value there is still the
+        source's (English): Odoo shows the source when a translation is
+        missing, so both cases look the same to a visitor."""
+        for page in self:
+            source = page.with_context(lang="en_US")
+            lines = []
+            for lang in page._get_website().language_ids:
+                if lang.code == "en_US":
+                    continue
+                translated = page.with_context(lang=lang.code)
+                missing = [
+                    page._fields[fname]._description_string(self.env)
+                    for fname in self._get_translated_text_fields()
+                    if source[fname] and translated[fname] == source[fname]
+                ]
+                if missing:
+                    lines.append(f"{lang.name}: {', '.join(missing)}")
+            page.missing_translations = "\n".join(lines)
 
     @api.model
     def _default_contact_url(self):
@@ -64,6 +135,19 @@ class HelpdeskStatusAppearanceMixin(models.AbstractModel):
                         "Use a number with px, rem, em, %%, vw or ch, "
                         "e.g. 720px, 48rem or 100%%.",
                         width=page.width,
+                    )
+                )
+
+    @api.constrains("brand_color")
+    def _check_brand_color(self):
+        # Emitted into the page's <style>: only a plain hex colour goes.
+        for page in self.filtered("brand_color"):
+            if not BRAND_COLOR_RE.match(page.brand_color):
+                raise ValidationError(
+                    self.env._(
+                        "The brand colour must be a hex colour such as "
+                        "#0a6ebd (it is '%(color)s').",
+                        color=page.brand_color,
                     )
                 )
 
@@ -144,6 +228,29 @@ class HelpdeskStatusAppearanceMixin(models.AbstractModel):
         self.ensure_one()
         return Markup(html_sanitize(self.header, sanitize_style=False))
 
+    def _get_logo_url(self):
+        """The page's own logo, else the company's; False when neither."""
+        self.ensure_one()
+        if self.logo:
+            version = fields.Datetime.to_string(self.write_date).replace(" ", "_")
+            return f"/status/{self.slug}/logo?unique={version}"
+        if not self.company_id.uses_default_logo:
+            return f"/web/binary/company_logo?company={self.company_id.id}"
+        return False
+
+    @api.model
+    def _get_brand_css(self, color):
+        """Buttons, links and the current step in the brand colour; as weak
+        as the module's defaults (:where), so the page's CSS still wins."""
+        return (
+            f".o_status_page {{ --o-status-brand: {color}; }}\n"
+            ":where(.o_status_page) .btn-primary { background-color: "
+            "var(--o-status-brand); border-color: var(--o-status-brand); }\n"
+            ":where(.o_status_page) a:not(.btn) { color: var(--o-status-brand); }\n"
+            ":where(.o_status_page) .o_status_step_current .o_status_step_icon "
+            "{ border-color: var(--o-status-brand); color: var(--o-status-brand); }"
+        )
+
     def _get_safe_css(self):
         """The page's look as CSS that cannot close its <style> element:
         width and font, then the page's CSS and extra CSS.
@@ -157,5 +264,7 @@ class HelpdeskStatusAppearanceMixin(models.AbstractModel):
         rules = [f".o_status_page {{ --o-status-width: {self.width or '720px'}; }}"]
         if self.font:
             rules.append(f".o_status_page {{ font-family: {self.font}; }}")
+        if self.brand_color:
+            rules.append(self._get_brand_css(self.brand_color))
         css = "\n".join(filter(None, [*rules, self.css, self.extra_css]))
         return Markup(css.replace("<", "\\3c "))

@@ -1,6 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import re
-
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -36,10 +34,22 @@ DENIED_FIELD_NAMES = {
     "write_uid",
     "status_log_ids",
     "attachment_ids",
+    # Bookkeeping of the back office, meaningless to a customer.
+    "active",
+    "color",
+    "kanban_state",
+    "sequence",
+    "has_message",
 }
-DENIED_FIELD_PREFIXES = ("message_", "activity_", "access_", "rating_", "__")
+DENIED_FIELD_PREFIXES = (
+    "message_",
+    "activity_",
+    "access_",
+    "rating_",
+    "status_",
+    "__",
+)
 DENIED_FIELD_SUFFIXES = ("_token", "_secret", "password")
-PROPERTY_NAME_RE = re.compile(r"^[\w-]{1,64}$")
 
 
 class HelpdeskStatusPageField(models.Model):
@@ -57,20 +67,52 @@ class HelpdeskStatusPageField(models.Model):
         string="Ticket field",
         required=True,
         ondelete="cascade",
-        domain=[
-            ("model", "=", "helpdesk.ticket"),
-            ("ttype", "in", ALLOWED_FIELD_TYPES),
-        ],
+        domain="[('id', 'in', allowed_field_ids)]",
+    )
+    allowed_field_ids = fields.Many2many(
+        "ir.model.fields",
+        string="Fields customers may see",
+        compute="_compute_allowed_field_ids",
+        help="Ticket fields customers may see: what the picker offers.",
     )
     # Stored so that the public page reads its lines in one query.
-    field_name = fields.Char(related="field_id.name", store=True)
-    property_name = fields.Char(
-        help="Technical name of a ticket property defined on the team "
-        "(only with the 'Properties' field).",
+    field_name = fields.Char(string="Field name", related="field_id.name", store=True)
+    property_name = fields.Selection(
+        selection="_selection_property_name",
+        string="Property",
+        help="Ticket property to show, among those defined on the helpdesk "
+        "teams (only with the 'Properties' field).",
     )
     label = fields.Char(
         translate=True, help="Label shown to customers; empty: the field's label."
     )
+
+    @api.model
+    def _selection_property_name(self):
+        """The ticket properties defined on the teams, by technical name;
+        the label names the team, as two teams may define the same label."""
+        choices = {}
+        teams = self.env["helpdesk.ticket.team"].sudo().search([])
+        for team in teams:
+            for prop in team.ticket_properties or []:
+                label = prop.get("string") or prop["name"]
+                choices.setdefault(prop["name"], f"{label} ({team.name})")
+        return sorted(choices.items(), key=lambda choice: choice[1].lower())
+
+    def _compute_allowed_field_ids(self):
+        # The same list for every line: one search for all of them.
+        allowed = (
+            self.env["ir.model.fields"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "helpdesk.ticket"),
+                    ("ttype", "in", ALLOWED_FIELD_TYPES),
+                ]
+            )
+            .filtered(self._is_field_allowed)
+        )
+        self.allowed_field_ids = allowed
 
     @api.constrains("field_id", "property_name")
     def _check_field_id(self):
@@ -86,11 +128,13 @@ class HelpdeskStatusPageField(models.Model):
                     )
                 )
             if field.ttype == "properties":
-                if not PROPERTY_NAME_RE.match(line.property_name or ""):
+                choices = dict(self._selection_property_name())
+                if line.property_name not in choices:
                     raise ValidationError(
                         self.env._(
-                            "Choose which ticket property to show: enter its "
-                            "technical name in 'Property'."
+                            "Choose which ticket property to show in "
+                            "'Property', among those defined on the helpdesk "
+                            "teams."
                         )
                     )
             elif line.property_name:

@@ -13,8 +13,10 @@ class HelpdeskStatusPageNotificationMixin(models.AbstractModel):
     _description = "Status Page Notification Settings"
 
     # Notifications
-    notify_on_create = fields.Boolean(default=True)
-    notify_on_status_change = fields.Boolean(default=True)
+    notify_on_create = fields.Boolean(string="Notify on creation", default=True)
+    notify_on_status_change = fields.Boolean(
+        string="Notify on status change", default=True
+    )
     notify_channel = fields.Selection(
         [
             ("auto", "Every channel the ticket has contact data for"),
@@ -22,6 +24,7 @@ class HelpdeskStatusPageNotificationMixin(models.AbstractModel):
             ("sms", "SMS"),
             ("both", "E-mail and SMS"),
         ],
+        string="Channel",
         required=True,
         default="auto",
     )
@@ -62,6 +65,25 @@ class HelpdeskStatusPageNotificationMixin(models.AbstractModel):
         default=lambda self: self.env.ref(
             "helpdesk_mgmt_status_page.sms_template_status_changed", False
         ),
+    )
+    mail_template_link_id = fields.Many2one(
+        "mail.template",
+        string="E-mail with the status link",
+        domain=[("model", "=", "helpdesk.ticket")],
+        default=lambda self: self.env.ref(
+            "helpdesk_mgmt_status_page.mail_template_status_link", False
+        ),
+        help='Sent by the ticket\'s "Send status link" button: here is your '
+        "link, whether or not the status changed.",
+    )
+    sms_template_link_id = fields.Many2one(
+        "sms.template",
+        string="SMS with the status link",
+        domain=[("model", "=", "helpdesk.ticket")],
+        default=lambda self: self.env.ref(
+            "helpdesk_mgmt_status_page.sms_template_status_link", False
+        ),
+        help='Sent by the ticket\'s "Send status link" button.',
     )
     test_ticket_id = fields.Many2one(
         "helpdesk.ticket",

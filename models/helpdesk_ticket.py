@@ -171,7 +171,7 @@ class HelpdeskTicket(models.Model):
     def action_send_status_link(self):
         """Send the customer their status link now, by the page's channels,
         and say where it went."""
-        self._send_status_notifications("status")
+        self._send_status_notifications("link")
         contacts = []
         for ticket in self.filtered("status_page_id"):
             channel = ticket.status_page_id.notify_channel
@@ -198,7 +198,12 @@ class HelpdeskTicket(models.Model):
     def action_regenerate_status_token(self):
         """Give the ticket a new status link; the old one stops working."""
         for ticket in self:
-            ticket.sudo().status_token = self._generate_status_token()
+            ticket.sudo().write(
+                {
+                    "status_token": self._generate_status_token(),
+                    "status_link_unsent": True,
+                }
+            )
             ticket._revoke_status_access()
             ticket.message_post(
                 body=self.env._(

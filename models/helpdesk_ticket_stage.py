@@ -13,11 +13,13 @@ class HelpdeskTicketStage(models.Model):
     _inherit = "helpdesk.ticket.stage"
 
     customer_label = fields.Char(
+        string="Customer label",
         translate=True,
         help="What customers see on the status page and in notifications. "
         "Leave empty to show the stage name.",
     )
     customer_status_label = fields.Char(
+        string="Customer status",
         compute="_compute_customer_status_label",
         help="Customer label, or the stage name when no label is set.",
     )
@@ -38,6 +40,7 @@ class HelpdeskTicketStage(models.Model):
         help="Step of the customer timeline this stage belongs to.",
     )
     notify_customer = fields.Boolean(
+        string="Notify customer",
         default=True,
         help="Moving a ticket into this stage notifies the customer "
         "with the status link (see the status page's notification settings).",
@@ -60,6 +63,20 @@ class HelpdeskTicketStage(models.Model):
         help="A customer's reply from the status page moves the ticket from "
         "this stage to that one. Empty: the ticket stays where it is.",
     )
+
+    sends_two_emails = fields.Boolean(
+        string="Sends two e-mails",
+        compute="_compute_sends_two_emails",
+        help="The stage's own e-mail template and the status page's message "
+        "both go out on a move into this stage.",
+    )
+
+    @api.depends("mail_template_id", "notify_customer")
+    def _compute_sends_two_emails(self):
+        for stage in self:
+            stage.sends_two_emails = bool(
+                stage.mail_template_id and stage.notify_customer
+            )
 
     @api.depends("customer_label", "name")
     @api.depends_context("lang")

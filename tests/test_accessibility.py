@@ -84,7 +84,8 @@ class TestStatusPageAccessibility(StatusPageHttpCommon):
             {
                 "header": "<p>Our team answers within one working day.</p>",
                 "contact_url": "https://example.com/contact",
-                "contact_label": "Contact us",
+                # Empty: the default "Contact us", shipped translated.
+                "contact_label": False,
                 "allow_attachment_download": True,
             }
         )

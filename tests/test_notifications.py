@@ -225,6 +225,8 @@ class TestNotifications(StatusPageCommon, SMSCase):
         self.assertIn("+966", answer["params"]["message"])
         answer = self.ticket.action_regenerate_status_token()
         self.assertIn("Send status link", answer["params"]["message"])
+        # The ticket offers to send the new link until it is sent.
+        self.assertTrue(self.ticket.status_link_unsent)
         action = self.env.ref(
             "helpdesk_mgmt_status_page.action_server_send_status_link"
         )
@@ -232,7 +234,54 @@ class TestNotifications(StatusPageCommon, SMSCase):
             active_model="helpdesk.ticket", active_ids=self.ticket.ids
         ).run()
         self.assertEqual(len(self._mails(self.ticket)), before + 2)
+        self.assertFalse(self.ticket.status_link_unsent)
         self.assertIn("e-mailed", self.ticket.message_ids[0].body)
+
+    def test_send_link_says_here_is_your_link(self):
+        """The button sends the link, not a status change nobody made."""
+        self.ticket.stage_id = self.stage_progress
+        self.ticket.action_send_status_link()
+        mail = self._mails(self.ticket).sorted("id")[-1]
+        self.assertIn("your status link", mail.subject)
+        self.assertNotIn("is now", mail.subject)
+        self.assertIn("Here is your link", mail.body_html)
+        self.assertIn(self.ticket.status_page_url, mail.body_html)
+        sms = self._sms(self.ticket).sorted("id")[-1]
+        self.assertIn("here is your link", sms.body)
+        self.assertNotIn("is now", sms.body)
+
+    def test_link_message_shipped_in_arabic(self):
+        self.env["res.lang"]._activate_lang("ar_001")
+        self.env["ir.module.module"]._load_module_terms(
+            ["helpdesk_mgmt_status_page"], ["ar_001"]
+        )
+        self.partner.lang = "ar_001"
+        self.ticket.action_send_status_link()
+        mail = self._mails(self.ticket).sorted("id")[-1]
+        self.assertIn("رابط حالة طلبك", mail.subject)
+        self.assertIn("إليك الرابط لمتابعة طلبك", mail.body_html)
+        sms = self._sms(self.ticket).sorted("id")[-1]
+        self.assertIn("إليك الرابط", sms.body)
+
+    def test_pending_message_shows_and_cancel_is_noted(self):
+        """The ticket shows when its customer message goes out, and says so
+        when moving back cancelled it."""
+        self.page.notify_delay = 60
+        ticket = self._create_ticket()
+        ticket.status_notified_stage_id = self.stage_new
+        now = datetime(2026, 5, 1, 10, 0)
+        with self.mock_datetime_and_now(now):
+            ticket.stage_id = self.stage_progress
+        self.assertEqual(ticket.status_notify_due, now + timedelta(seconds=60))
+        with self.mock_datetime_and_now(now + timedelta(seconds=20)):
+            ticket.stage_id = self.stage_new
+        self.assertFalse(ticket.status_notify_due)
+        self.assertIn("cancelled", ticket.message_ids[0].body)
+        self.assertIn(self.stage_new.name, ticket.message_ids[0].body)
+        sent = len(self._mails(ticket))
+        with self.mock_datetime_and_now(now + timedelta(seconds=90)):
+            self.env["helpdesk.ticket"]._cron_send_status_notifications()
+        self.assertEqual(len(self._mails(ticket)), sent)
 
     def test_send_test_to_current_user(self):
         self.page.test_ticket_id = self.ticket
@@ -244,6 +293,7 @@ class TestNotifications(StatusPageCommon, SMSCase):
         self.assertEqual(mail.email_to, "admin@example.com")
         # Nothing in the real ticket's chatter, as if sent to the customer.
         self.assertFalse(mail.model or mail.res_id)
+        self.ticket.invalidate_recordset(["message_ids"])
         self.assertEqual(self.ticket.message_ids, messages)
         sms = self.env["sms.sms"].sudo().search([], order="id desc", limit=1)
         self.assertEqual(sms.number, "+48 601 000 000")

@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import StatusPageCommon
 
@@ -143,6 +143,57 @@ class TestStatusPageConfig(StatusPageCommon):
             css.index("color: red"), css.index("color: blue"), "extra CSS comes last"
         )
 
+    def test_slug_suggested_from_name_and_teams_linked_from_page(self):
+        with Form(self.env["helpdesk.status.page"]) as form:
+            form.name = "Customer Support Team"
+            self.assertEqual(form.slug, "customer-support-team")
+            form.slug = "help"
+            form.name = "Other name"
+            self.assertEqual(form.slug, "help", "a chosen identifier stays")
+        page = form.record
+        team = self.env["helpdesk.ticket.team"].create({"name": "Second line"})
+        with Form(page) as form:
+            form.team_ids.add(team)
+        self.assertEqual(team.status_page_id, page)
+
+    def test_missing_translations_listed(self):
+        """The admin sees which of the page's texts still read in English
+        in a language of its website."""
+        lang = self.env["res.lang"]._activate_lang("ar_001")
+        self.page._get_website().language_ids |= lang
+        self.page.write({"meta_title": "Your ticket", "contact_label": False})
+        self.page.invalidate_recordset(["missing_translations"])
+        self.assertIn(lang.name, self.page.missing_translations)
+        self.assertIn("Meta title", self.page.missing_translations)
+        self.page.update_field_translations("meta_title", {"ar_001": "تذكرتك"})
+        self.page.invalidate_recordset(["missing_translations"])
+        self.assertNotIn("Meta title", self.page.missing_translations or "")
+        # An empty text is not listed: the page shows a translated default.
+        self.assertNotIn("Contact label", self.page.missing_translations or "")
+
+    def test_stage_warns_of_two_emails(self):
+        stage = self.stage_progress
+        stage.notify_customer = True
+        stage.mail_template_id = self.env["mail.template"].search(
+            [("model", "=", "helpdesk.ticket")], limit=1
+        )
+        self.assertTrue(stage.sends_two_emails)
+        stage.notify_customer = False
+        self.assertFalse(stage.sends_two_emails)
+
+    def test_brand_colour_is_a_plain_hex_colour(self):
+        for color in ("#0a6ebd", "#FFF"):
+            self.page.brand_color = color
+        self.assertIn("--o-status-brand: #FFF", self.page._get_safe_css())
+        for hostile in (
+            "red; } body { display: none",
+            "#fff</style><script>alert(1)</script>",
+            "url(https://evil.example/x)",
+            "#12345",
+            "expression(alert(1))",
+        ):
+            self._assert_invalid({"brand_color": hostile}, "hex colour")
+
     def test_header_is_sanitized(self):
         self.page.header = '<p onclick="x()">Hi</p><script>alert(1)</script>'
         self.assertNotIn("script", self.page.header)
@@ -199,12 +250,47 @@ class TestStatusPageFields(StatusPageCommon):
                 with self.cr.savepoint():
                     self._add(name)
 
+    def test_picker_offers_only_allowed_fields(self):
+        """The field picker's domain is the list customers may see."""
+        Line = self.env["helpdesk.status.page.field"]
+        self.assertEqual(
+            Line._fields["field_id"].domain, "[('id', 'in', allowed_field_ids)]"
+        )
+        offered = set(
+            Line.new({"page_id": self.page.id}).allowed_field_ids.mapped("name")
+        )
+        self.assertTrue({"priority", "category_id", "create_date"} <= offered)
+        for name in (
+            "access_token",  # "Security Token"
+            "access_url",  # "Portal Access URL"
+            "active",
+            "status_token",
+            "status_page_url",
+            "message_ids",
+            "notes",
+            "user_ids",
+        ):
+            self.assertNotIn(name, offered)
+        self.assertFalse(
+            {name for name in offered if not Line._is_ticket_field_allowed(name)}
+        )
+
     def test_property_line_needs_property_name(self):
+        self.team.ticket_properties = [
+            {"name": "serial_number", "string": "Serial number", "type": "char"},
+        ]
+        choices = dict(
+            self.env["helpdesk.status.page.field"]._selection_property_name()
+        )
+        self.assertEqual(choices["serial_number"], f"Serial number ({self.team.name})")
         with self.assertRaisesRegex(ValidationError, "which ticket property"):
             with self.cr.savepoint():
                 self._add("properties")
+        with self.assertRaisesRegex(ValidationError, "which ticket property"):
+            with self.cr.savepoint():
+                self._add("properties", property_name="typed_by_hand")
         with self.assertRaisesRegex(ValidationError, "only goes with"):
             with self.cr.savepoint():
-                self._add("priority", property_name="x")
+                self._add("priority", property_name="serial_number")
         line = self._add("properties", property_name="serial_number")
         self.assertEqual(line.property_name, "serial_number")

@@ -352,6 +352,26 @@ class TestStatusPageHttp(StatusPageHttpCommon):
         self.assertIn("--o-status-width: 48rem", html)
         self.assertIn("border-radius: 1rem", html)
 
+    def test_brand_colour_and_logo(self):
+        # A 1x1 PNG.
+        logo = (
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+            "+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+        )
+        self.page.write({"brand_color": "#0a6ebd", "logo": logo})
+        html = self._get(self._token_path()).text
+        self.assertIn("--o-status-brand: #0a6ebd", html)
+        self.assertIn(":where(.o_status_page) .btn-primary", html)
+        logo_url = re.search(r'src="(/status/[^"]+/logo[^"]*)"', html).group(1)
+        response = self._get(logo_url.replace("&amp;", "&"))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "image/png")
+        # No logo of its own: the company's, if it has one.
+        self.page.logo = False
+        html = self._get(self._token_path()).text
+        self.assertNotIn(f"/status/{self.page.slug}/logo", html)
+        self.assertEqual(self._get("/status/nope/logo").status_code, 404)
+
     def test_arabic_page_is_rtl(self):
         lang = self.env["res.lang"]._activate_lang("ar_001")
         self.env["ir.module.module"]._load_module_terms(
@@ -359,9 +379,11 @@ class TestStatusPageHttp(StatusPageHttpCommon):
         )
         website = self.env["website"].get_current_website()
         website.language_ids |= lang
+        self.page.contact_label = False
         self._grant()
         html = self._get(f"/ar/status/{self.page.slug}/{self.ticket.status_token}").text
         self.assertIn("مراحل التقدّم", html)  # "Progress", from ar.po
+        self.assertIn("تواصل معنا", html)  # the default "Contact us"
         self.assertIn("تسجيل الخروج", html)  # "Sign out"
         self.assertRegex(html, r'<div class="o_status_page" dir="rtl"')
         self.assertRegex(html, r'<div id="wrapwrap" class="[^"]*o_rtl')
@@ -447,6 +469,21 @@ class TestStatusPagePreview(StatusPageHttpCommon):
         action = self.page.with_context(active_test=False)
         self.page.test_ticket_id = self.ticket
         self.assertIn(f"page_id={self.page.id}", action.action_preview()["url"])
+
+    def test_preview_defaults_to_a_recent_ticket_and_keeps_language(self):
+        """No test ticket: a recent ticket of a linked team; the language
+        links stay in the preview, through this page."""
+        self.assertIn(self.team, self.page.team_ids)
+        latest = self._create_ticket()
+        url = self.page.action_preview()["url"]
+        self.assertEqual(url, f"/status/preview/{latest.id}?page_id={self.page.id}")
+        lang = self.env["res.lang"]._activate_lang("ar_001")
+        self.page._get_website().language_ids |= lang
+        self.authenticate("hsp_agent_p", "hsp_agent_p")
+        html = self._get(url).text
+        self.assertIn(
+            f'href="/ar/status/preview/{latest.id}?page_id={self.page.id}"', html
+        )
 
     def test_portal_and_public_get_no_preview(self):
         response = self._get(f"/status/preview/{self.ticket.id}")

@@ -14,15 +14,30 @@ class StatusPageTourCommon(StatusPageHttpCommon):
         website.language_ids |= cls.env["res.lang"]._activate_lang("ar_001")
 
     def _run_tours(self):
-        # One ticket per tour: a ticket's codes wait for the resend delay.
-        by_sms = self._create_ticket(stage_id=self.stage_progress.id)
-        for ticket, tour in (
-            (self.ticket, "helpdesk_status_page_email_tour"),
-            (by_sms, "helpdesk_status_page_sms_tour"),
-        ):
-            with self.subTest(tour=tour):
-                self.start_tour(self._token_path(ticket), tour, login="admin")
-                self.assertTrue(ticket.status_page_last_view)
+        with self.subTest(tour="e-mail"):
+            self.start_tour(
+                self._token_path(), "helpdesk_status_page_email_tour", login="admin"
+            )
+            self.assertTrue(self.ticket.status_page_last_view)
+        with self.subTest(tour="SMS"):
+            self._run_sms_journey()
+
+    def _run_sms_journey(self):
+        """The phone's journey as a public visitor, in two tours sharing one
+        session: the visitor cannot read the SMS queue, the test can."""
+        # Its own ticket: a ticket's codes wait for the resend delay.
+        ticket = self._create_ticket(stage_id=self.stage_progress.id)
+        path = self._token_path(ticket)
+        self.start_tour(path, "helpdesk_status_page_sms_tour")
+        code = self._last_code("sms")
+        # Keep the visitor's session: authenticate() deletes the previous one.
+        sid, self.session = self.session.sid, None
+        self.start_tour(
+            f"/ar{path}/code#{code}",
+            "helpdesk_status_page_sms_tour_part2",
+            cookies={"session_id": sid},
+        )
+        self.assertTrue(ticket.status_page_last_view)
 
 
 @tagged("post_install", "-at_install")

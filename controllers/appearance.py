@@ -1,0 +1,25 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import http
+from odoo.http import request
+
+from .status_page import StatusPageController
+
+
+class StatusPageAppearanceController(StatusPageController):
+    """The page's own logo: the page's record is not readable by visitors,
+    so ``/web/image`` cannot serve it."""
+
+    @http.route(
+        "/status/<string:slug>/logo",
+        type="http",
+        auth="public",
+        website=True,
+        sitemap=False,
+        methods=["GET"],
+    )
+    def status_logo(self, slug, **kwargs):
+        page = self._get_page(slug)
+        if not page.logo:
+            return self._not_found(slug)
+        stream = request.env["ir.binary"]._get_image_stream_from(page, "logo")
+        return stream.get_response(max_age=86400)
