@@ -26,18 +26,18 @@ class StatusPageActions(StatusPageController):
     # Helpers
     # ------------------------------------------------------------
 
-    def _render_ticket(self, page, ticket, preview=False, **extra):
+    def _prepare_ticket_values(self, page, ticket, preview):
+        values = super()._prepare_ticket_values(page, ticket, preview)
         before = request.params.get("before")
         before = int(before) if before and ID_RE.fullmatch(before) else None
-        ticket = ticket.with_context(lang=request.env.lang)
-        extra.update(ticket._get_status_conversation(page, before=before))
-        extra.update(ticket._get_status_actions(page))
+        values.update(ticket._get_status_conversation(page, before=before))
+        values.update(ticket._get_status_actions(page))
         if not preview:
             flash = self._grants._pop_flash(request.session)
             if flash.get("ticket") == str(ticket.id):
-                extra["flash"] = flash
-            extra["form_nonce"] = secrets.token_urlsafe(24)
-        return super()._render_ticket(page, ticket, preview=preview, **extra)
+                values["flash"] = flash
+            values["form_nonce"] = secrets.token_urlsafe(24)
+        return values
 
     def _get_granted(self, slug, token):
         """The page and ticket of an action, if this browser may act on it."""

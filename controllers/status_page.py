@@ -67,6 +67,9 @@ class StatusPageController(http.Controller):
         response = request.render(
             template, {**values, "csp_nonce": nonce}, status=status
         )
+        # A private page is no website visit to track: without the template's
+        # name the website's tracker does not read its view (one query).
+        response.qcontext.pop("response_template", None)
         return self._secure(response, PAGE_CSP.format(nonce=nonce))
 
     def _redirect(self, path):
@@ -139,20 +142,24 @@ class StatusPageController(http.Controller):
     def _grants(self):
         return request.env["helpdesk.status.grant"].sudo()
 
-    def _render_ticket(self, page, ticket, preview=False, **extra):
-        values = ticket.with_context(lang=request.env.lang)._get_status_page_values(
-            page
-        )
-        if not preview:
-            ticket._touch_status_page_view()
-            values["version"] = ticket._get_status_version()
+    def _prepare_ticket_values(self, page, ticket, preview):
+        """The ticket view's values; ``ticket`` carries the page's language
+        in its context."""
+        return ticket._get_status_page_values(page)
+
+    def _render_ticket(self, page, ticket, preview=False):
+        ticket = ticket.with_context(lang=request.env.lang)
+        values = self._prepare_ticket_values(page, ticket, preview)
         if preview:
             # The language switcher stays in the preview, through this page.
             values["current_path"] = f"/status/preview/{ticket.id}?page_id={page.id}"
+        else:
+            ticket._touch_status_page_view()
+            values["version"] = ticket._get_status_version(values)
         return self._render(
             "helpdesk_mgmt_status_page.status_page_ticket",
             self._layout_values(
-                page, ticket.sudo().status_token, preview=preview, **values, **extra
+                page, ticket.sudo().status_token, preview=preview, **values
             ),
         )
 

@@ -75,7 +75,7 @@ class HelpdeskStatusViewMixin(models.AbstractModel):
         """Time zone of the page: the assigned agent's, else the company's,
         else UTC."""
         self.ensure_one()
-        return self.user_id.tz or self.company_id.partner_id.tz or "UTC"
+        return self.status_page_tz
 
     def _get_status_page_attachments(self):
         """The ticket's attachments customers may download: its own files
@@ -231,6 +231,7 @@ class HelpdeskStatusViewMixin(models.AbstractModel):
             "number": self.number,
             "status_label": self.stage_id.customer_status_label,
             "status_description": self.stage_id.customer_description,
+            "last_change": last_change,
             "last_update": when(last_change),
             "timeline": timeline,
             "description": (

@@ -53,6 +53,12 @@ class HelpdeskTicket(models.Model):
         help="The customer's personal status link, in their language. "
         "In templates: {{ object.status_page_url }}.",
     )
+    status_page_tz = fields.Char(
+        string="Status page time zone",
+        compute="_compute_status_page_tz",
+        help="Times on the status page: the assigned agent's zone, else the "
+        "company's, else UTC.",
+    )
     status_page_lang = fields.Char(
         compute="_compute_status_page_lang",
         help="Language of the customer's page and messages: the contact's "
@@ -102,6 +108,35 @@ class HelpdeskTicket(models.Model):
             ticket.status_page_id = ticket.team_id.status_page_id or defaults.get(
                 ticket.company_id.id, False
             )
+
+    @api.depends("user_id.tz", "company_id.partner_id.tz")
+    def _compute_status_page_tz(self):
+        """The assigned agent's zone, else the company's, else UTC; one query
+        for all the tickets read together (a batch of notifications)."""
+        saved = self.filtered("id")
+        zones = {}
+        if saved:
+            self.env["res.partner"].flush_model(["tz"])
+            saved.flush_recordset(["user_id", "company_id"])
+            self.env.cr.execute(
+                """
+                SELECT t.id, COALESCE(agent.tz, company.tz)
+                  FROM helpdesk_ticket t
+                  LEFT JOIN res_users u ON u.id = t.user_id
+                  LEFT JOIN res_partner agent ON agent.id = u.partner_id
+                  LEFT JOIN res_company c ON c.id = t.company_id
+                  LEFT JOIN res_partner company ON company.id = c.partner_id
+                 WHERE t.id = ANY(%s)
+                """,
+                [saved.ids],
+            )
+            zones = dict(self.env.cr.fetchall())
+        for ticket in self:
+            ticket.status_page_tz = (
+                zones.get(ticket.id)
+                if ticket in saved
+                else ticket.user_id.tz or ticket.company_id.partner_id.tz
+            ) or "UTC"
 
     @api.depends("partner_id.lang", "status_page_id")
     def _compute_status_page_lang(self):

@@ -12,6 +12,7 @@ from . import test_security
 from . import test_concurrency
 from . import test_scale_out
 from . import test_live
+from . import test_performance
 from . import test_verification_journey
 from . import test_promise
 from . import test_quiet_hours

@@ -1,0 +1,38 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.tests import tagged
+
+from .test_status_page_http import StatusPageHttpCommon
+
+# SPEC §15: the ticket view a customer reloads is the cheapest page of the
+# site, whatever the size of the ticket.
+VIEW_QUERY_BUDGET = 12
+
+
+@tagged("post_install", "-at_install")
+class TestViewQueries(StatusPageHttpCommon):
+    def _view_queries(self, path):
+        self._get(path)  # warm the caches, as a reload has them
+        before = self.cr.sql_log_count
+        self.assertIn("o_status_timeline", self._get(path).text)
+        return self.cr.sql_log_count - before
+
+    def _grow(self, messages, moves):
+        stages = [self.stage_new, self.stage_progress, self.stage_awaiting]
+        for index in range(moves):
+            self.ticket.stage_id = stages[index % len(stages)]
+        for index in range(messages):
+            self.ticket.message_post(
+                body=f"Reply {index}",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+
+    def test_view_queries_constant_and_within_budget(self):
+        self.page.allow_attachment_download = True
+        self._grant()
+        path = self._token_path()
+        empty = self._view_queries(path)
+        self._grow(messages=45, moves=30)
+        grown = self._view_queries(path)
+        self.assertEqual(grown, empty)
+        self.assertLessEqual(grown, VIEW_QUERY_BUDGET)
