@@ -69,6 +69,9 @@ class HelpdeskStatusAppearanceMixin(models.AbstractModel):
         max_height=512,
         help="Shown at the top of the page; empty: the company's logo.",
     )
+    # Stored: the public page knows from the page's own row whether it has a
+    # logo, without looking for the image's attachment on every view.
+    has_logo = fields.Boolean(compute="_compute_has_logo", store=True)
     css = fields.Text(
         string="CSS",
         help="Your own rules, e.g. .o_status_card { border-color: #0a6ebd; }. "
@@ -228,10 +231,15 @@ class HelpdeskStatusAppearanceMixin(models.AbstractModel):
         self.ensure_one()
         return Markup(html_sanitize(self.header, sanitize_style=False))
 
+    @api.depends("logo")
+    def _compute_has_logo(self):
+        for page in self:
+            page.has_logo = bool(page.logo)
+
     def _get_logo_url(self):
         """The page's own logo, else the company's; False when neither."""
         self.ensure_one()
-        if self.logo:
+        if self.has_logo:
             version = fields.Datetime.to_string(self.write_date).replace(" ", "_")
             return f"/status/{self.slug}/logo?unique={version}"
         if not self.company_id.uses_default_logo:

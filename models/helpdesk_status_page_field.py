@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 ALLOWED_FIELD_TYPES = (
@@ -160,7 +160,39 @@ class HelpdeskStatusPageField(models.Model):
             return False
         return not name.endswith(DENIED_FIELD_SUFFIXES)
 
-    def _get_label(self):
-        self.ensure_one()
-        model_field = self.env["helpdesk.ticket"]._fields[self.field_name]
-        return self.label or model_field._description_string(self.env)
+    # ------------------------------------------------------------
+    # Cache of the public view: every view of every ticket of a page reads
+    # the same lines, which change only when an admin edits them.
+    # ------------------------------------------------------------
+
+    @api.model
+    @tools.ormcache("page_id", "self.env.lang")
+    def _get_shown_lines(self, page_id):
+        """The lines of page ``page_id`` customers may see, in order, as
+        ``(field_name, property_name, label)`` in the current language
+        (``label`` empty: the field's own)."""
+        lines = self.sudo().search_fetch(
+            [("page_id", "=", page_id)], ["field_name", "property_name", "label"]
+        )
+        return tuple(
+            (line.field_name, line.property_name or False, line.label or False)
+            for line in lines
+            if self._is_ticket_field_allowed(line.field_name)
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
+    def _update_field_translations(self, field_name, translations, digest=None):
+        self.env.registry.clear_cache()
+        return super()._update_field_translations(field_name, translations, digest)

@@ -189,26 +189,24 @@ class HelpdeskStatusViewMixin(models.AbstractModel):
     def _get_status_page_fields(self, page, tz):
         """``[(label, value)]`` of the fields the page shows."""
         self.ensure_one()
-        Line = self.env["helpdesk.status.page.field"].sudo()
-        lines = Line.search_fetch(
-            [("page_id", "=", page.id)], ["field_name", "property_name", "label"]
-        ).filtered(lambda line: Line._is_ticket_field_allowed(line.field_name))
+        lines = self.env["helpdesk.status.page.field"]._get_shown_lines(page.id)
         properties = {}
-        if any(self._fields[line.field_name].type == "properties" for line in lines):
+        if any(self._fields[name].type == "properties" for name, _p, _l in lines):
             properties = {
                 prop["name"]: prop
                 for prop in self.read(["properties"])[0]["properties"] or []
             }
         result = []
-        for line in lines:
-            field = self._fields[line.field_name]
+        for field_name, property_name, label in lines:
+            field = self._fields[field_name]
             if field.type == "properties":
-                prop = properties.get(line.property_name)
+                prop = properties.get(property_name)
                 if prop:
-                    label = line.label or prop.get("string") or line.property_name
+                    label = label or prop.get("string") or property_name
                     result.append((label, self._format_status_property(prop, tz)))
                 continue
-            result.append((line._get_label(), self._format_status_field(field, tz)))
+            label = label or field._description_string(self.env)
+            result.append((label, self._format_status_field(field, tz)))
         return result
 
     def _get_status_page_values(self, page):

@@ -225,10 +225,18 @@ class TestStatusPageFields(StatusPageCommon):
             "closed",
             "description",
         ):
-            line = self._add(name, label="Shown")
-            self.assertEqual(line._get_label(), "Shown")
-        self.assertEqual(self._add("priority")._get_label(), "Priority")
+            self._add(name, label="Shown")
+        self._add("priority")
         self.assertEqual(self.page.field_count, 8)
+        shown = self.ticket._get_status_page_fields(self.page, "UTC")
+        # An empty label shows the field's own, and every edit of the lines
+        # reaches the (cached) view at once.
+        self.assertEqual(
+            [label for label, _value in shown], ["Shown"] * 7 + ["Priority"]
+        )
+        self.page.field_ids[:7].write({"label": "Edited"})
+        shown = self.ticket._get_status_page_fields(self.page, "UTC")
+        self.assertEqual([label for label, _value in shown][:7], ["Edited"] * 7)
 
     def test_denied_fields(self):
         for name in (

@@ -427,7 +427,6 @@ class TestStatusPageHttp(StatusPageHttpCommon):
             "closed",
             "partner_name",
             "partner_email",
-            "user_id",
             "team_id",
             "stage_id",
         ]
