@@ -117,6 +117,18 @@ def field_lines(env, count):
 
 
 def make_page(env, slug, method, field_count):
+    """A page showing ``field_count`` fields, and its team, which defines the
+    properties shown (a page may only show properties a team defines)."""
+    properties = field_count - min(field_count, PLAIN_FIELDS)
+    team = env["helpdesk.ticket.team"].create(
+        {
+            "name": slug,
+            "ticket_properties": [
+                {"name": f"bench_{i}", "string": f"Property {i}", "type": "char"}
+                for i in range(properties)
+            ],
+        }
+    )
     page = env["helpdesk.status.page"].create(
         {
             "name": slug,
@@ -130,17 +142,7 @@ def make_page(env, slug, method, field_count):
             **UNTHROTTLED,
         }
     )
-    properties = field_count - min(field_count, PLAIN_FIELDS)
-    team = env["helpdesk.ticket.team"].create(
-        {
-            "name": slug,
-            "status_page_id": page.id,
-            "ticket_properties": [
-                {"name": f"bench_{i}", "string": f"Property {i}", "type": "char"}
-                for i in range(properties)
-            ],
-        }
-    )
+    team.status_page_id = page
     return page, team, properties
 
 
