@@ -2,12 +2,11 @@
 import re
 import secrets
 
-from odoo import http
 from odoo.exceptions import UserError
 from odoo.http import request
 
 from ..models.helpdesk_status_page_action_mixin import MAX_MESSAGE_LENGTH
-from .status_page import ID_RE, StatusPageController, only_method
+from .status_page import ID_RE, StatusPageController, status_route
 
 NONCE_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 # What is kept of refused text, to give it back: a little more than allowed,
@@ -89,15 +88,7 @@ class StatusPageActions(StatusPageController):
     # Routes
     # ------------------------------------------------------------
 
-    @http.route(
-        "/status/<string:slug>/<string:token>/reply",
-        type="http",
-        auth="public",
-        website=True,
-        sitemap=False,
-        methods=["POST"],
-    )
-    @only_method("POST")
+    @status_route("/status/<string:slug>/<string:token>/reply", "POST")
     def status_reply(self, slug, token, message=None, **kwargs):
         """Post the customer's message and files on the ticket."""
         page, ticket = self._get_granted(slug, token)
@@ -114,15 +105,7 @@ class StatusPageActions(StatusPageController):
             {"message": message},
         )
 
-    @http.route(
-        "/status/<string:slug>/<string:token>/solved",
-        type="http",
-        auth="public",
-        website=True,
-        sitemap=False,
-        methods=["POST"],
-    )
-    @only_method("POST")
+    @status_route("/status/<string:slug>/<string:token>/solved", "POST")
     def status_solved(self, slug, token, **kwargs):
         """The customer confirms that the request is solved."""
         page, ticket = self._get_granted(slug, token)
@@ -136,15 +119,7 @@ class StatusPageActions(StatusPageController):
             {},
         )
 
-    @http.route(
-        "/status/<string:slug>/<string:token>/rate",
-        type="http",
-        auth="public",
-        website=True,
-        sitemap=False,
-        methods=["POST"],
-    )
-    @only_method("POST")
+    @status_route("/status/<string:slug>/<string:token>/rate", "POST")
     def status_rate(self, slug, token, rating=None, comment=None, **kwargs):
         """The customer rates the resolution from 1 to 5."""
         page, ticket = self._get_granted(slug, token)
@@ -159,15 +134,7 @@ class StatusPageActions(StatusPageController):
             {"comment": comment},
         )
 
-    @http.route(
-        "/status/<string:slug>/<string:token>/reopen",
-        type="http",
-        auth="public",
-        website=True,
-        sitemap=False,
-        methods=["POST"],
-    )
-    @only_method("POST")
+    @status_route("/status/<string:slug>/<string:token>/reopen", "POST")
     def status_reopen(self, slug, token, reason=None, **kwargs):
         """The customer says the request is not solved, and why."""
         page, ticket = self._get_granted(slug, token)

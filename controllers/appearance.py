@@ -1,22 +1,14 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import http
 from odoo.http import request
 
-from .status_page import StatusPageController
+from .status_page import StatusPageController, status_route
 
 
 class StatusPageAppearanceController(StatusPageController):
     """The page's own logo: the page's record is not readable by visitors,
     so ``/web/image`` cannot serve it."""
 
-    @http.route(
-        "/status/<string:slug>/logo",
-        type="http",
-        auth="public",
-        website=True,
-        sitemap=False,
-        methods=["GET"],
-    )
+    @status_route("/status/<string:slug>/logo")
     def status_logo(self, slug, **kwargs):
         page = self._get_page(slug)
         if not page.logo:

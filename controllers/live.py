@@ -1,22 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import http
 from odoo.http import request
 
-from .status_page import StatusPageController, only_method
+from .status_page import StatusPageController, status_route
 
 
 class StatusPageLive(StatusPageController):
     """The version an open ticket view polls to offer a refresh."""
 
-    @http.route(
-        "/status/<string:slug>/<string:token>/version",
-        type="http",
-        auth="public",
-        website=True,
-        sitemap=False,
-        methods=["GET"],
-    )
-    @only_method("GET")
+    @status_route("/status/<string:slug>/<string:token>/version")
     def status_version(self, slug, token, **kwargs):
         """The ticket's opaque version, as plain text, for a browser with a
         grant; the branded 404 otherwise. Records no view, writes nothing."""

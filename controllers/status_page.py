@@ -44,6 +44,27 @@ def only_method(method):
     return decorate
 
 
+def status_route(routes, method="GET", **options):
+    """A route of the status page, for ``method`` only: website, no
+    sitemap, public unless ``options`` say otherwise."""
+
+    def decorate(handler):
+        defaults = {"type": "http", "auth": "public", "website": True}
+        route = http.route(
+            routes, **{**defaults, **options}, sitemap=False, methods=[method]
+        )
+        return route(only_method(method)(handler))
+
+    return decorate
+
+
+def page_and_ticket_paths(action):
+    """``action`` on the page (look-up by number) and on a ticket's link."""
+    return [
+        f"/status/<string:slug>{token}/{action}" for token in ("", "/<string:token>")
+    ]
+
+
 class StatusPageController(http.Controller):
     """Public status page: parse the request, call the page's rules, render.
 
@@ -184,15 +205,7 @@ class StatusPageController(http.Controller):
     # Routes
     # ------------------------------------------------------------
 
-    @http.route(
-        ["/status/<string:slug>", "/status/<string:slug>/<string:token>"],
-        type="http",
-        auth="public",
-        website=True,
-        sitemap=False,
-        methods=["GET"],
-    )
-    @only_method("GET")
+    @status_route(["/status/<string:slug>", "/status/<string:slug>/<string:token>"])
     def status_page(self, slug, token=None, **kwargs):
         """Verification form; the ticket view when this browser has a grant.
         Never sends a code nor grants anything."""
@@ -208,15 +221,7 @@ class StatusPageController(http.Controller):
                 return self._render_ticket(page, ticket)
         return self._render_form(page, token, ticket)
 
-    @http.route(
-        "/status/<string:slug>/<string:token>/attachment/<int:attachment_id>",
-        type="http",
-        auth="public",
-        website=True,
-        sitemap=False,
-        methods=["GET"],
-    )
-    @only_method("GET")
+    @status_route("/status/<string:slug>/<string:token>/attachment/<int:attachment_id>")
     def status_attachment(self, slug, token, attachment_id, **kwargs):
         """Download one file attached to a ticket this browser may see: a
         stored file only, never a URL (no redirect from this site)."""
@@ -235,15 +240,7 @@ class StatusPageController(http.Controller):
         stream = request.env["ir.binary"]._get_stream_from(attachment)
         return self._secure(stream.get_response(as_attachment=True))
 
-    @http.route(
-        "/status/preview/<int:ticket_id>",
-        type="http",
-        auth="user",
-        website=True,
-        sitemap=False,
-        methods=["GET"],
-    )
-    @only_method("GET")
+    @status_route("/status/preview/<int:ticket_id>", "GET", auth="user")
     def status_preview(self, ticket_id, page_id=None, **kwargs):
         """What the customer sees, for helpdesk users who may read the
         ticket and the page, through its page or the page given; nothing

@@ -1,7 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import functools
 
-from odoo import http
 from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 
@@ -9,7 +8,7 @@ from ..models.helpdesk_status_page_verification_mixin import (
     MAX_CONTACT_INPUT,
     MAX_NUMBER_INPUT,
 )
-from .status_page import StatusPageController, only_method
+from .status_page import StatusPageController, page_and_ticket_paths, status_route
 
 
 def checked_post(handler):
@@ -18,7 +17,6 @@ def checked_post(handler):
     session gets the branded page with a way back, not a bare 400."""
 
     @functools.wraps(handler)
-    @only_method("POST")
     def wrapper(self, *args, csrf_token=None, **kwargs):
         if not request.validate_csrf(csrf_token):
             return self._not_found(kwargs.get("slug"), status=400, expired=True)
@@ -87,15 +85,7 @@ class StatusPageVerification(StatusPageController):
     # Routes
     # ------------------------------------------------------------
 
-    @http.route(
-        ["/status/<string:slug>/verify", "/status/<string:slug>/<string:token>/verify"],
-        type="http",
-        auth="public",
-        website=True,
-        sitemap=False,
-        methods=["POST"],
-        csrf=False,
-    )
+    @status_route(page_and_ticket_paths("verify"), "POST", csrf=False)
     @checked_post
     def status_verify(self, slug, token=None, number=None, contact=None, **kwargs):
         """Check the contact; then grant, or send a code and go to the code
@@ -131,15 +121,7 @@ class StatusPageVerification(StatusPageController):
             self._flash(error=error.args[0])
         return self._redirect(self._get_code_path(page, token))
 
-    @http.route(
-        ["/status/<string:slug>/code", "/status/<string:slug>/<string:token>/code"],
-        type="http",
-        auth="public",
-        website=True,
-        sitemap=False,
-        methods=["GET"],
-    )
-    @only_method("GET")
+    @status_route(page_and_ticket_paths("code"))
     def status_code_step(self, slug, token=None, **kwargs):
         """The code step: where the code went, its rules, resend; the
         contact form when no verification is pending."""
@@ -151,15 +133,7 @@ class StatusPageVerification(StatusPageController):
             return self._redirect(page._get_path(token))
         return self._render_code_step(page, token, ticket, channel)
 
-    @http.route(
-        ["/status/<string:slug>/code", "/status/<string:slug>/<string:token>/code"],
-        type="http",
-        auth="public",
-        website=True,
-        sitemap=False,
-        methods=["POST"],
-        csrf=False,
-    )
+    @status_route(page_and_ticket_paths("code"), "POST", csrf=False)
     @checked_post
     def status_code(self, slug, token=None, code=None, **kwargs):
         """Check the one-time code; on success grant and show the ticket."""
@@ -180,15 +154,7 @@ class StatusPageVerification(StatusPageController):
         self._grants._grant(request.session, page, ticket)
         return self._redirect(page._get_path(ticket.status_token))
 
-    @http.route(
-        ["/status/<string:slug>/resend", "/status/<string:slug>/<string:token>/resend"],
-        type="http",
-        auth="public",
-        website=True,
-        sitemap=False,
-        methods=["POST"],
-        csrf=False,
-    )
+    @status_route(page_and_ticket_paths("resend"), "POST", csrf=False)
     @checked_post
     def status_resend(self, slug, token=None, **kwargs):
         """Send a new code to the contact verified before."""
@@ -209,18 +175,7 @@ class StatusPageVerification(StatusPageController):
             self._flash(notice="resent")
         return self._redirect(self._get_code_path(page, token))
 
-    @http.route(
-        [
-            "/status/<string:slug>/another",
-            "/status/<string:slug>/<string:token>/another",
-        ],
-        type="http",
-        auth="public",
-        website=True,
-        sitemap=False,
-        methods=["POST"],
-        csrf=False,
-    )
+    @status_route(page_and_ticket_paths("another"), "POST", csrf=False)
     @checked_post
     def status_another(self, slug, token=None, **kwargs):
         """ "Use another e-mail or phone": drop the pending verification and
@@ -234,19 +189,13 @@ class StatusPageVerification(StatusPageController):
             self._flash(number=ticket.number)
         return self._redirect(page._get_path(token))
 
-    @http.route(
+    @status_route(
         [
-            f"/status/<string:slug>{token}/{action}"
-            for token in ("", "/<string:token>")
+            path
             for action in ("verify", "resend", "another", "signout")
-        ],
-        type="http",
-        auth="public",
-        website=True,
-        sitemap=False,
-        methods=["GET"],
+            for path in page_and_ticket_paths(action)
+        ]
     )
-    @only_method("GET")
     def status_form_answer(self, slug, token=None, **kwargs):
         """A GET on a form's address (a tab restored on an answer of
         before, an address copied from the bar) goes to the step the
@@ -259,18 +208,7 @@ class StatusPageVerification(StatusPageController):
             return self._redirect(self._get_code_path(page, token))
         return self._redirect(page._get_path(token))
 
-    @http.route(
-        [
-            "/status/<string:slug>/signout",
-            "/status/<string:slug>/<string:token>/signout",
-        ],
-        type="http",
-        auth="public",
-        website=True,
-        sitemap=False,
-        methods=["POST"],
-        csrf=False,
-    )
+    @status_route(page_and_ticket_paths("signout"), "POST", csrf=False)
     @checked_post
     def status_signout(self, slug, token=None, **kwargs):
         """Forget every status grant and pending code of this browser."""
