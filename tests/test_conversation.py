@@ -106,18 +106,12 @@ class TestConversation(StatusPageActionCommon):
         self.page.allow_attachment_download = True
         self.ticket.stage_id = self.stage_awaiting
         self._grant()
-
-        def count():
-            self._get(self._token_path())  # warm caches
-            before = self.cr.sql_log_count
-            self._get(self._token_path())
-            return self.cr.sql_log_count - before
-
-        empty = count()
+        path = self._token_path()
+        empty = self._view_queries(path)
         for index in range(30):
             self._agent_says(f"Agent {index}", attachments=[(f"a{index}.png", PNG)])
             self.ticket._post_status_message(f"Customer {index}")
-        full = count()
+        full = self._view_queries(path)
         self.assertEqual(empty, full)
         with self.assertQueryCount(full):
-            self._get(self._token_path())
+            self._get(path)

@@ -10,12 +10,6 @@ VIEW_QUERY_BUDGET = 12
 
 @tagged("post_install", "-at_install")
 class TestViewQueries(StatusPageHttpCommon):
-    def _view_queries(self, path):
-        self._get(path)  # warm the caches, as a reload has them
-        before = self.cr.sql_log_count
-        self.assertIn("o_status_timeline", self._get(path).text)
-        return self.cr.sql_log_count - before
-
     def _grow(self, messages, moves):
         stages = [self.stage_new, self.stage_progress, self.stage_awaiting]
         for index in range(moves):
