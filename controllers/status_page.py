@@ -91,6 +91,11 @@ class StatusPageController(http.Controller):
         # A private page is no website visit to track: without the template's
         # name the website's tracker does not read its view (one query).
         response.qcontext.pop("response_template", None)
+        # Rendered here, as bytes: werkzeug only counts the length of an
+        # ASCII text body, and without a Content-Length the client must
+        # wait for the connection to close to know the page is complete.
+        response.flatten()
+        response.set_data(response.get_data())
         return self._secure(response, PAGE_CSP.format(nonce=nonce))
 
     def _redirect(self, path):
@@ -133,7 +138,7 @@ class StatusPageController(http.Controller):
             [
                 ("slug", "=", slug.lower()),
                 ("website_id", "in", [website.id, False]),
-                ("company_id", "in", [website.company_id.id]),
+                ("company_id", "in", [website._get_cached("company_id")]),
             ],
             [name for name, field in Page._fields.items() if field.column_type],
             limit=1,
@@ -141,18 +146,19 @@ class StatusPageController(http.Controller):
 
     def _layout_values(self, page, token=None, **values):
         """What the layout needs; ``page`` may be empty (unknown slug)."""
-        lang = request.env["res.lang"]._get_data(code=request.env.lang)
+        Lang = request.env["res.lang"]
         base_path = page._get_path(token) if page else "/status"
+        company_id = page.company_id.id or request.website._get_cached("company_id")
         return {
-            "direction": lang.direction or "ltr",
+            "direction": Lang._get_data(code=request.env.lang).direction or "ltr",
             "page": page,
-            "company": page.company_id or request.website.company_id,
+            "brand": page._get_company_brand(company_id),
             "base_path": base_path,
             # The language switcher keeps the customer on this very step.
             "current_path": request.httprequest.path,
             "token": token,
             "contact_kinds": page._get_contact_kinds() if page else [],
-            "languages": request.website.language_ids,
+            "languages": list(Lang._get_frontend().values()),
             # The layout's title and SEO values come from the page, already
             # read, not from the template's view (two queries on each view).
             "main_object": page,

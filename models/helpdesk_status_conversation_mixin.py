@@ -1,8 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from markupsafe import Markup
-
 from odoo import api, fields, models
-from odoo.tools import SQL, email_normalize, html_sanitize
+from odoo.tools import SQL, email_normalize
+
+from .helpdesk_status_view_mixin import sanitize_html
 
 CONVERSATION_PAGE_SIZE = 20
 
@@ -148,7 +148,7 @@ class HelpdeskStatusConversationMixin(models.AbstractModel):
                     "author": author,
                     "is_customer": is_customer,
                     "date": self._format_status_time(date, tz),
-                    "body": Markup(html_sanitize(body or "")),
+                    "body": sanitize_html(body or ""),
                     "attachments": [tuple(file) for file in files],
                 }
             )

@@ -2,9 +2,11 @@
 import re
 from urllib.parse import urlsplit
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
+# The page serving a ticket changes with these (see _get_routing).
+ROUTING_FIELDS = {"is_default", "company_id", "active"}
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Taken by the agents' preview route, /status/preview/<ticket id>.
 RESERVED_SLUGS = {"preview"}
@@ -239,12 +241,19 @@ class HelpdeskStatusPage(models.Model):
         for vals in vals_list:
             if vals.get("slug"):
                 vals["slug"] = vals["slug"].strip().lower()
+        self.env.registry.clear_cache()  # _get_routing
         return super().create(vals_list)
 
     def write(self, vals):
         if vals.get("slug"):
             vals["slug"] = vals["slug"].strip().lower()
+        if ROUTING_FIELDS.intersection(vals):
+            self.env.registry.clear_cache()  # _get_routing
         return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()  # _get_routing
+        return super().unlink()
 
     @api.onchange("name")
     def _onchange_name_suggest_slug(self):
@@ -289,6 +298,30 @@ class HelpdeskStatusPage(models.Model):
     # ------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------
+
+    @api.model
+    @tools.ormcache()
+    def _get_routing(self):
+        """Which page serves which tickets, read on every view and every
+        notification and changed only when an admin links a team or picks a
+        default page (both clear the cache).
+
+        :return: ``({team_id: page_id}, {company_id: default_page_id})``,
+            the default pages being active ones
+        """
+        teams = (
+            self.env["helpdesk.ticket.team"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_fetch([("status_page_id", "!=", False)], ["status_page_id"])
+        )
+        defaults = self.sudo().search_fetch(
+            [("is_default", "=", True)], ["company_id"], order="id"
+        )
+        return (
+            {team.id: team.status_page_id.id for team in teams},
+            {page.company_id.id: page.id for page in defaults},
+        )
 
     def _get_preview_ticket(self):
         """The latest ticket of a linked team, else (default page) of the

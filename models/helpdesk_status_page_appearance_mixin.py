@@ -3,9 +3,11 @@ import re
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import html_sanitize
+
+from .helpdesk_status_view_mixin import sanitize_html
 
 WIDTH_RE = re.compile(r"^\d{1,4}(?:\.\d{1,2})?(?:px|rem|em|%|vw|ch)$")
 FONT_FORBIDDEN_RE = re.compile(r"[;{}<>\\@]")
@@ -229,7 +231,7 @@ class HelpdeskStatusAppearanceMixin(models.AbstractModel):
         """The header in the current language, sanitized again when shown:
         a translation may come from anywhere (import, SQL, another module)."""
         self.ensure_one()
-        return Markup(html_sanitize(self.header, sanitize_style=False))
+        return sanitize_html(self.header)
 
     @api.depends("logo")
     def _compute_has_logo(self):
@@ -242,9 +244,20 @@ class HelpdeskStatusAppearanceMixin(models.AbstractModel):
         if self.has_logo:
             version = fields.Datetime.to_string(self.write_date).replace(" ", "_")
             return f"/status/{self.slug}/logo?unique={version}"
-        if not self.company_id.uses_default_logo:
-            return f"/web/binary/company_logo?company={self.company_id.id}"
-        return False
+        return self._get_company_brand(self.company_id.id)["logo_url"]
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _get_company_brand(self, company_id):
+        """Name and logo URL (False: Odoo's default logo) of company
+        ``company_id`` in the page's header: read on every view, changed
+        rarely, and then the cache is cleared (see ``res.company``)."""
+        company = self.env["res.company"].sudo().browse(company_id)
+        return {
+            "name": company.name,
+            "logo_url": not company.uses_default_logo
+            and f"/web/binary/company_logo?company={company_id}",
+        }
 
     @api.model
     def _get_brand_css(self, color):

@@ -170,12 +170,21 @@ class HelpdeskStatusPageField(models.Model):
     def _get_shown_lines(self, page_id):
         """The lines of page ``page_id`` customers may see, in order, as
         ``(field_name, property_name, label)`` in the current language
-        (``label`` empty: the field's own)."""
+        (``label`` of a property line empty: the property's own)."""
         lines = self.sudo().search_fetch(
             [("page_id", "=", page_id)], ["field_name", "property_name", "label"]
         )
+        ticket_fields = self.env["helpdesk.ticket"]._fields
         return tuple(
-            (line.field_name, line.property_name or False, line.label or False)
+            (
+                line.field_name,
+                line.property_name or False,
+                line.label
+                or (
+                    not line.property_name
+                    and ticket_fields[line.field_name]._description_string(self.env)
+                ),
+            )
             for line in lines
             if self._is_ticket_field_allowed(line.field_name)
         )

@@ -1,11 +1,48 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import functools
+
+import babel.dates
+import pytz
 from markupsafe import Markup
 
-from odoo import api, models
-from odoo.tools import SQL, formatLang, html_sanitize, is_html_empty
+from odoo import api, fields, models
+from odoo.tools import (
+    SQL,
+    format_date,
+    formatLang,
+    html_sanitize,
+    is_html_empty,
+)
 from odoo.tools.misc import babel_locale_parse
 
 from .helpdesk_ticket_stage import MAIN_STATUSES
+
+
+@functools.lru_cache(maxsize=512)
+def sanitize_html(html):
+    """``html`` sanitized again for a customer, as Markup: a translation or
+    a body may come from anywhere (import, SQL, another module). Remembered,
+    as every reload shows the same bodies; the result only depends on
+    ``html``."""
+    return Markup(html_sanitize(html))
+
+
+@functools.cache
+def date_pattern(lang):
+    """The locale's medium date: unambiguous in every language."""
+    return babel_locale_parse(lang).date_formats["medium"].pattern
+
+
+@functools.cache
+def time_format(lang):
+    """The locale and pattern of times for a customer: the locale's medium
+    date and short time, as portal templates show times (seconds mean
+    nothing to a customer)."""
+    locale = babel_locale_parse(lang)
+    pattern = locale.datetime_formats["medium"].format(
+        locale.time_formats["short"].pattern, date_pattern(lang)
+    )
+    return locale, pattern
 
 
 class HelpdeskStatusViewMixin(models.AbstractModel):
@@ -115,7 +152,7 @@ class HelpdeskStatusViewMixin(models.AbstractModel):
         if not value and field.type not in ("integer", "float", "monetary"):
             return "—"
         if field.type == "html":
-            return Markup(html_sanitize(value))
+            return sanitize_html(value)
         if field.type == "selection":
             return dict(field._description_selection(self.env)).get(value, value)
         if field.type in ("float", "monetary"):
@@ -160,30 +197,25 @@ class HelpdeskStatusViewMixin(models.AbstractModel):
         return str(value)
 
     @api.model
-    def _get_status_date_pattern(self):
-        """The locale's medium date: unambiguous in every language."""
-        locale = babel_locale_parse(self.env.lang or "en_US")
-        return locale.date_formats["medium"].pattern
-
-    @api.model
     def _format_status_date(self, value):
-        """``value`` (date or ``YYYY-MM-DD``) through QWeb's date widget."""
-        return self.env["ir.qweb.field.date"].value_to_html(
-            value, {"format": self._get_status_date_pattern()}
+        """``value`` (date or ``YYYY-MM-DD``) in the locale's medium date."""
+        return format_date(
+            self.env, value, date_format=date_pattern(self.env.lang or "en_US")
         )
 
     @api.model
     def _format_status_time(self, value, tz):
-        """``value`` (naive UTC, datetime or string) through QWeb's datetime
-        widget in time zone ``tz``, as portal templates show times: the
-        locale's medium date and short time (seconds mean nothing to a
-        customer)."""
-        locale = babel_locale_parse(self.env.lang or "en_US")
-        pattern = locale.datetime_formats["medium"].format(
-            locale.time_formats["short"].pattern, self._get_status_date_pattern()
-        )
-        return self.env["ir.qweb.field.datetime"].value_to_html(
-            value, {"tz_name": tz, "format": pattern}
+        """``value`` (naive UTC, datetime or string) in time zone ``tz`` (UTC
+        when unknown), in the context's language. A view shows dozens of
+        times: the locale and pattern are read once per language."""
+        locale, pattern = time_format(self.env.lang or "en_US")
+        try:
+            zone = pytz.timezone(tz or "UTC")
+        except pytz.UnknownTimeZoneError:
+            zone = pytz.utc
+        moment = pytz.utc.localize(fields.Datetime.to_datetime(value))
+        return babel.dates.format_datetime(
+            moment.astimezone(zone), pattern, locale=locale
         )
 
     def _get_status_page_fields(self, page, tz):
@@ -205,7 +237,6 @@ class HelpdeskStatusViewMixin(models.AbstractModel):
                     label = label or prop.get("string") or property_name
                     result.append((label, self._format_status_property(prop, tz)))
                 continue
-            label = label or field._description_string(self.env)
             result.append((label, self._format_status_field(field, tz)))
         return result
 
@@ -233,9 +264,7 @@ class HelpdeskStatusViewMixin(models.AbstractModel):
             "last_update": when(last_change),
             "timeline": timeline,
             "description": (
-                Markup(html_sanitize(description))
-                if not is_html_empty(description)
-                else False
+                sanitize_html(description) if not is_html_empty(description) else False
             ),
             "fields": self._get_status_page_fields(page, tz),
             "attachments": (

@@ -56,6 +56,7 @@ class HelpdeskTicket(models.Model):
     status_page_tz = fields.Char(
         string="Status page time zone",
         compute="_compute_status_page_tz",
+        store=True,
         help="Times on the status page: the assigned agent's zone, else the "
         "company's, else UTC.",
     )
@@ -94,49 +95,22 @@ class HelpdeskTicket(models.Model):
 
     @api.depends("team_id.status_page_id", "company_id")
     def _compute_status_page_id(self):
-        without_team_page = self.filtered(lambda t: not t.team_id.status_page_id)
-        defaults = {}
-        if without_team_page:
-            pages = self.env["helpdesk.status.page"].search(
-                [
-                    ("is_default", "=", True),
-                    ("company_id", "in", without_team_page.company_id.ids),
-                ]
-            )
-            defaults = {page.company_id.id: page for page in pages}
+        Page = self.env["helpdesk.status.page"]
+        team_pages, default_pages = Page._get_routing()
         for ticket in self:
-            ticket.status_page_id = ticket.team_id.status_page_id or defaults.get(
-                ticket.company_id.id, False
+            ticket.status_page_id = Page.browse(
+                team_pages.get(ticket.team_id.id)
+                or default_pages.get(ticket.company_id.id)
             )
 
     @api.depends("user_id.tz", "company_id.partner_id.tz")
     def _compute_status_page_tz(self):
-        """The assigned agent's zone, else the company's, else UTC; one query
-        for all the tickets read together (a batch of notifications)."""
-        saved = self.filtered("id")
-        zones = {}
-        if saved:
-            self.env["res.partner"].flush_model(["tz"])
-            saved.flush_recordset(["user_id", "company_id"])
-            self.env.cr.execute(
-                """
-                SELECT t.id, COALESCE(agent.tz, company.tz)
-                  FROM helpdesk_ticket t
-                  LEFT JOIN res_users u ON u.id = t.user_id
-                  LEFT JOIN res_partner agent ON agent.id = u.partner_id
-                  LEFT JOIN res_company c ON c.id = t.company_id
-                  LEFT JOIN res_partner company ON company.id = c.partner_id
-                 WHERE t.id = ANY(%s)
-                """,
-                [saved.ids],
-            )
-            zones = dict(self.env.cr.fetchall())
-        for ticket in self:
+        # Stored: every view shows times, and an agent's or a company's zone
+        # rarely changes.
+        for ticket in self.sudo():
             ticket.status_page_tz = (
-                zones.get(ticket.id)
-                if ticket in saved
-                else ticket.user_id.tz or ticket.company_id.partner_id.tz
-            ) or "UTC"
+                ticket.user_id.tz or ticket.company_id.partner_id.tz or "UTC"
+            )
 
     @api.depends("partner_id.lang", "status_page_id")
     def _compute_status_page_lang(self):

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class HelpdeskTicketTeam(models.Model):
@@ -13,3 +13,21 @@ class HelpdeskTicketTeam(models.Model):
         help="Public status page of this team's tickets. Empty: the company's "
         "default status page.",
     )
+
+    # helpdesk.status.page._get_routing caches which page serves each team.
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("status_page_id") for vals in vals_list):
+            self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "status_page_id" in vals:
+            self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        if self.filtered("status_page_id"):
+            self.env.registry.clear_cache()
+        return super().unlink()

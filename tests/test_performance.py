@@ -4,8 +4,9 @@ from odoo.tests import tagged
 from .test_status_page_http import StatusPageHttpCommon
 
 # SPEC §15: the ticket view a customer reloads is the cheapest page of the
-# site, whatever the size of the ticket.
-VIEW_QUERY_BUDGET = 12
+# site, whatever the size of the ticket: 12 queries in production, where
+# every request also checks the registry's signaling (not run in tests).
+VIEW_QUERY_BUDGET = 11
 
 
 @tagged("post_install", "-at_install")

@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import StatusPageCommon
@@ -91,6 +92,25 @@ class TestTicketLink(StatusPageCommon):
         no_team.invalidate_recordset(["status_page_id", "status_page_url"])
         self.assertEqual(no_team.status_page_id, self.page)
         self.assertIn("/status/test-support/", no_team.status_page_url)
+
+    def test_page_of_a_ticket_follows_every_link_change(self):
+        """Which page serves which team is cached per server: a team linked
+        from the page's form, unlinked, or a default page archived, all
+        count at once."""
+        Page = self.env["helpdesk.status.page"]
+        other = Page.create({"name": "Other", "slug": "other"})
+        other.team_ids = [Command.link(self.team.id)]
+        self.ticket.invalidate_recordset(["status_page_id"])
+        self.assertEqual(self.ticket.status_page_id, other)
+        self.assertFalse(self.page._is_ticket_reachable(self.ticket))
+        other.team_ids = [Command.unlink(self.team.id)]
+        Page.search([]).is_default = False
+        self.page.is_default = True
+        self.ticket.invalidate_recordset(["status_page_id"])
+        self.assertEqual(self.ticket.status_page_id, self.page)
+        self.page.active = False
+        self.ticket.invalidate_recordset(["status_page_id"])
+        self.assertFalse(self.ticket.status_page_id)
 
     def test_partner_phone_from_partner(self):
         self.assertEqual(self.ticket.partner_phone, "+966 50 123 4567")
