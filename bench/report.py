@@ -157,27 +157,47 @@ def explain_rows(rows, out):
 
 
 def wrk_rows(rows, out):
-    wrk = {r["name"]: r for r in read(out, "wrk.jsonl")}
-    login = wrk["wrk /web/login"]
-    for name in ("wrk ticket view", "wrk version check"):
-        ours = wrk[name]
+    results = read(out, "wrk.jsonl")
+    login = next(r for r in results if r["name"] == "wrk /web/login")
+    for ours in results:
+        if ours is login:
+            continue
+        name = f"{ours['name'][4:]}, {ours['connections']} conn."
+        if ours["connections"] != login["connections"]:
+            # Within Odoo's listen backlog: not one connection may fail.
+            row(
+                rows,
+                f"{name}: errors",
+                f"{ours['errors']} non-2xx, {ours['socket_errors']} socket, "
+                f"p99 {ours['p99_ms']:.0f} ms",
+                f"{ours['listen_overflows']} accept-queue overflows",
+                "-",
+                "none",
+                not ours["errors"] and not ours["socket_errors"],
+            )
+            continue
         ratio = ours["rps"] / login["rps"]
         # An error answer (e.g. a 500 after serialization failures) is fast
-        # and would flatter the figure: any makes the row fail.
-        errors = ours["errors"] + login["errors"]
-        failed = errors or ours["socket_errors"] or login["socket_errors"]
+        # and would flatter the figure: any makes the row fail. A socket
+        # error while the kernel turned connections away from the full
+        # accept queue is the listen backlog's, as /web/login's are.
+        backlog = ours["listen_overflows"] and login["listen_overflows"]
+        failed = (
+            ours["errors"] or login["errors"] or (ours["socket_errors"] and not backlog)
+        )
         row(
             rows,
-            f"{name[4:]}: req/s, --workers=2, 32 conn.",
-            f"{ours['rps']:.0f}" + (f" ({errors} non-2xx)" if errors else ""),
-            f"{login['rps']:.0f} /web/login",
+            f"{name}: req/s, --workers=2",
+            f"{ours['rps']:.0f} ({ours['errors']} non-2xx, "
+            f"{ours['socket_errors']} socket err.)",
+            f"{login['rps']:.0f} /web/login ({login['socket_errors']} socket err.)",
             f"{ratio:.2f}x",
             ">= 1.0x, no error",
             ratio >= 1.0 and not failed,
         )
         row(
             rows,
-            f"{name[4:]}: p99 latency (ms)",
+            f"{name}: p99 latency (ms)",
             f"{ours['p99_ms']:.0f}",
             f"{login['p99_ms']:.0f} /web/login",
             f"{ours['p99_ms'] / login['p99_ms']:.2f}x",

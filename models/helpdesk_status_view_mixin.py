@@ -218,16 +218,29 @@ class HelpdeskStatusViewMixin(models.AbstractModel):
             moment.astimezone(zone), pattern, locale=locale
         )
 
+    def _read_status_properties(self):
+        """The ticket's properties as ``read`` gives them (definition, value,
+        display names), with the team's definition from cache: a page showing
+        properties reads no team."""
+        self.ensure_one()
+        field = self._fields["properties"]
+        definition = self.env["helpdesk.ticket.team"]._get_status_properties_definition(
+            self.team_id.id
+        )
+        properties = field._dict_to_list(self.properties or {}, definition)
+        field._parse_json_types(
+            properties, self.env, field._get_res_ids_per_model(self, [properties])
+        )
+        field._add_display_name(properties, self.env)
+        return properties
+
     def _get_status_page_fields(self, page, tz):
         """``[(label, value)]`` of the fields the page shows."""
         self.ensure_one()
         lines = self.env["helpdesk.status.page.field"]._get_shown_lines(page.id)
         properties = {}
         if any(self._fields[name].type == "properties" for name, _p, _l in lines):
-            properties = {
-                prop["name"]: prop
-                for prop in self.read(["properties"])[0]["properties"] or []
-            }
+            properties = {prop["name"]: prop for prop in self._read_status_properties()}
         result = []
         for field_name, property_name, label in lines:
             field = self._fields[field_name]

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 
 
 class HelpdeskTicketTeam(models.Model):
@@ -14,7 +14,8 @@ class HelpdeskTicketTeam(models.Model):
         "default status page.",
     )
 
-    # helpdesk.status.page._get_routing caches which page serves each team.
+    # Cached per server and cleared on change: which page serves each team
+    # (helpdesk.status.page._get_routing) and the team's ticket properties.
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -23,7 +24,7 @@ class HelpdeskTicketTeam(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if "status_page_id" in vals:
+        if {"status_page_id", "ticket_properties"}.intersection(vals):
             self.env.registry.clear_cache()
         return super().write(vals)
 
@@ -31,3 +32,10 @@ class HelpdeskTicketTeam(models.Model):
         if self.filtered("status_page_id"):
             self.env.registry.clear_cache()
         return super().unlink()
+
+    @api.model
+    @tools.ormcache("team_id")
+    def _get_status_properties_definition(self, team_id):
+        """The ticket properties of team ``team_id``: a status page showing
+        properties reads them on every view, an admin rarely edits them."""
+        return self.sudo().browse(team_id).ticket_properties or []

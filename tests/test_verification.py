@@ -301,16 +301,23 @@ class TestVerification(StatusPageCommon, SMSCase):
         self.team.ticket_properties = [
             {"name": "visit", "string": "Visit", "type": "datetime"},
             {"name": "bought", "string": "Bought on", "type": "date"},
+            {
+                "name": "contact",
+                "string": "Contact",
+                "type": "many2one",
+                "comodel": "res.partner",
+            },
         ]
         self.ticket.properties = {
             "visit": "2026-11-23 22:30:00",
             "bought": "2026-11-02",
+            "contact": self.partner.id,
         }
         # No agent: the page's zone is the company's.
         self.ticket.user_id = False
         self.company.partner_id.tz = "Asia/Riyadh"
         properties = self.env["ir.model.fields"]._get("helpdesk.ticket", "properties")
-        for prop in ("visit", "bought"):
+        for prop in ("visit", "bought", "contact"):
             self.env["helpdesk.status.page.field"].create(
                 {
                     "page_id": self.page.id,
@@ -324,6 +331,14 @@ class TestVerification(StatusPageCommon, SMSCase):
         self.assertIn("Nov 24, 2026", shown["Visit"])
         self.assertIn("1:30", shown["Visit"])
         self.assertEqual(shown["Bought on"], "Nov 2, 2026")
+        self.assertEqual(shown["Contact"], self.partner.display_name)
+        # The team's definition is cached per server: an edit shows at once.
+        self.team.ticket_properties = [
+            {"name": "visit", "string": "Site visit", "type": "datetime"},
+        ]
+        shown = dict(self.ticket._get_status_page_values(self.page)["fields"])
+        self.assertIn("Site visit", shown)
+        self.assertNotIn("Bought on", shown)
 
     def test_last_view_recorded_once_a_minute(self):
         ticket = self.ticket
