@@ -1,4 +1,5 @@
 from . import res_company
+from . import res_partner
 from . import helpdesk_ticket_stage
 from . import helpdesk_status_page_verification_mixin
 from . import helpdesk_status_page_appearance_mixin

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a throwaway database: this module's tests
-# (models, controllers, browser tours) and helpdesk_mgmt's own tests, with this
+# (models, controllers, browser tours), helpdesk_mgmt's own tests and those of
+# the OCA helpdesk addons it lives beside (test-requirements.txt), with this
 # module installed, through pytest-odoo.
 set -euo pipefail
 # shellcheck source=scripts/common.sh
@@ -25,22 +26,31 @@ DB=${HSP_TEST_DB:-${MODULE}_test}
 LOG=$WORK_DIR/install-$DB.log
 log "creating the test database $DB (module and demo data)"
 dropdb --if-exists "$DB"
-if ! odoo_cmd -d "$DB" -i "$MODULE" --stop-after-init --no-http \
+# OCA helpdesk addons installed with this module: their suites must stay green.
+NEIGHBOURS=(helpdesk_mgmt_rating helpdesk_mgmt_sla helpdesk_motive
+    helpdesk_mgmt_portal_follower)
+MODULES=$(IFS=,; echo "$MODULE,${NEIGHBOURS[*]}")
+if ! odoo_cmd -d "$DB" -i "$MODULES" --stop-after-init --no-http \
     --log-level=warn >"$LOG" 2>&1 || grep -q -E ' (ERROR|CRITICAL) ' "$LOG"; then
     grep -E -A20 ' (ERROR|CRITICAL) ' "$LOG" >&2 || tail -n 50 "$LOG" >&2
     log "installing $MODULE failed, see $LOG"
     exit 1
 fi
 
-HELPDESK_TESTS=$("$ODOO_PYTHON" -c \
-    'import odoo.addons.helpdesk_mgmt as m, os; print(os.path.join(m.__path__[0], "tests"))')
+# The tests of helpdesk_mgmt and of the neighbours, where pip installed them.
+mapfile -t OTHER_TESTS < <("$ODOO_PYTHON" -c '
+import importlib, os, sys
+for name in sys.argv[1:]:
+    module = importlib.import_module(f"odoo.addons.{name}")
+    print(os.path.join(module.__path__[0], "tests"))
+' helpdesk_mgmt "${NEIGHBOURS[@]}")
 # Arguments replace the default test paths (e.g. one file while developing).
 if [ $# -gt 0 ]; then
     # pytest-odoo names a test module after its directory: paths in the
     # clone go through the module's link in the addons directory.
     targets=("${@/#"$REPO_DIR"\//$ADDONS_DIR/$MODULE/}")
 else
-    targets=("$ADDONS_DIR/$MODULE/tests" "$HELPDESK_TESTS")
+    targets=("$ADDONS_DIR/$MODULE/tests" "${OTHER_TESTS[@]}")
 fi
 cd "$WORK_DIR"
 status=0

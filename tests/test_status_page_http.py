@@ -385,6 +385,10 @@ class TestStatusPageHttp(StatusPageHttpCommon):
         html = self._get(self._token_path()).text
         self.assertIn("Renamed Support Co", html)
         self.assertIn(f"/web/binary/company_logo?company={self.company.id}", html)
+        self.company.partner_id.name = "Support Co, from its contact"
+        self.assertIn(
+            "Support Co, from its contact", self._get(self._token_path()).text
+        )
 
     def test_arabic_page_is_rtl(self):
         lang = self.env["res.lang"]._activate_lang("ar_001")
