@@ -315,8 +315,11 @@ class HelpdeskStatusPage(models.Model):
             .with_context(active_test=False)
             .search_fetch([("status_page_id", "!=", False)], ["status_page_id"])
         )
-        defaults = self.sudo().search_fetch(
-            [("is_default", "=", True)], ["company_id"], order="id"
+        # Whatever the caller's context: the result is shared by every caller.
+        defaults = (
+            self.sudo()
+            .with_context(active_test=True)
+            .search_fetch([("is_default", "=", True)], ["company_id"], order="id")
         )
         return (
             {team.id: team.status_page_id.id for team in teams},

@@ -110,6 +110,10 @@ class TestTicketLink(StatusPageCommon):
         self.assertEqual(self.ticket.status_page_id, self.page)
         self.page.active = False
         self.ticket.invalidate_recordset(["status_page_id"])
+        # Shared by every caller: a look-up among archived records (a dead
+        # link's branded page) caches no archived default page.
+        everything = self.ticket.with_context(active_test=False)
+        self.assertFalse(everything.status_page_id)
         self.assertFalse(self.ticket.status_page_id)
 
     def test_partner_phone_from_partner(self):
