@@ -330,19 +330,37 @@ def summary(name, entries):
 # ------------------------------------------------------------
 
 
+def get_expecting(client, path, mark):
+    """GET ``path``, which must answer the page holding ``mark``."""
+    if mark not in client.get(path):
+        raise RuntimeError(f"{path} did not answer the expected page")
+
+
+def measure_together(logfile, repeat, pages):
+    """GET each of ``pages`` (name, client, path) once to warm the caches,
+    then ``repeat`` rounds of one request to each, in turn: a slower moment
+    of the machine weighs on every page of a ratio alike."""
+    for _name, client, path in pages:
+        client.get(path)
+    offset = log_end(logfile)
+    for _ in range(repeat):
+        for _name, client, path in pages:
+            client.get(path)
+    results = []
+    for name, _client, path in pages:
+        entries = read_log(logfile, offset, "GET", path)
+        if {m["status"] for m in entries} != {"200"}:
+            raise RuntimeError(f"{path} answered {[m['status'] for m in entries]}")
+        results.append(summary(name, entries))
+    return results
+
+
 def measure(client, logfile, repeat, name, path, mark=None):
     """GET ``path`` ``repeat`` times in ``client``'s session, after one
     unmeasured request that warms the caches (templates, assets)."""
-    html = client.get(path)
-    if mark and mark not in html:
-        raise RuntimeError(f"{path} did not answer the expected page")
-    offset = log_end(logfile)
-    for _ in range(repeat):
-        client.get(path)
-    entries = read_log(logfile, offset, "GET", path)
-    if {m["status"] for m in entries} != {"200"}:
-        raise RuntimeError(f"{path} answered {[m['status'] for m in entries]}")
-    return summary(name, entries)
+    if mark:
+        get_expecting(client, path, mark)
+    return measure_together(logfile, repeat, [(name, client, path)])[0]
 
 
 def verify_match(client, slug, token):
@@ -422,25 +440,6 @@ def portal_client(base_url):
     return portal
 
 
-def measure_together(logfile, repeat, pages):
-    """GET each of ``pages`` (name, client, path) once to warm the caches,
-    then ``repeat`` rounds of one request to each, in turn: a slower moment
-    of the machine weighs on every page of a ratio alike."""
-    for _name, client, path in pages:
-        client.get(path)
-    offset = log_end(logfile)
-    for _ in range(repeat):
-        for _name, client, path in pages:
-            client.get(path)
-    results = []
-    for name, _client, path in pages:
-        entries = read_log(logfile, offset, "GET", path)
-        if {m["status"] for m in entries} != {"200"}:
-            raise RuntimeError(f"{path} answered {[m['status'] for m in entries]}")
-        results.append(summary(name, entries))
-    return results
-
-
 def http_results(base_url, logfile, registry, data, repeat):
     """The verification POSTs, the smaller views, then the largest view,
     its version check and the reference pages measured in turn."""
@@ -455,8 +454,7 @@ def http_results(base_url, logfile, registry, data, repeat):
             customer, logfile, repeat, "ticket view", path, TICKET_VIEW_MARK
         )
         results.append(dict(result, size=size))
-    if TICKET_VIEW_MARK not in customer.get(path):
-        raise RuntimeError(f"{path} did not answer the ticket view")
+    get_expecting(customer, path, TICKET_VIEW_MARK)
     largest, version, login, portal = measure_together(
         logfile,
         repeat,

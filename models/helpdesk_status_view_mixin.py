@@ -1,14 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import functools
 
-import babel.dates
-import pytz
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.tools import (
     SQL,
     format_date,
+    format_datetime,
     formatLang,
     html_sanitize,
     is_html_empty,
@@ -34,15 +33,13 @@ def date_pattern(lang):
 
 
 @functools.cache
-def time_format(lang):
-    """The locale and pattern of times for a customer: the locale's medium
-    date and short time, as portal templates show times (seconds mean
-    nothing to a customer)."""
+def time_pattern(lang):
+    """The locale's medium date and short time, as portal templates show
+    times (seconds mean nothing to a customer)."""
     locale = babel_locale_parse(lang)
-    pattern = locale.datetime_formats["medium"].format(
+    return locale.datetime_formats["medium"].format(
         locale.time_formats["short"].pattern, date_pattern(lang)
     )
-    return locale, pattern
 
 
 class HelpdeskStatusViewMixin(models.AbstractModel):
@@ -206,16 +203,9 @@ class HelpdeskStatusViewMixin(models.AbstractModel):
     @api.model
     def _format_status_time(self, value, tz):
         """``value`` (naive UTC, datetime or string) in time zone ``tz`` (UTC
-        when unknown), in the context's language. A view shows dozens of
-        times: the locale and pattern are read once per language."""
-        locale, pattern = time_format(self.env.lang or "en_US")
-        try:
-            zone = pytz.timezone(tz or "UTC")
-        except pytz.UnknownTimeZoneError:
-            zone = pytz.utc
-        moment = pytz.utc.localize(fields.Datetime.to_datetime(value))
-        return babel.dates.format_datetime(
-            moment.astimezone(zone), pattern, locale=locale
+        when unknown), in the context's language."""
+        return format_datetime(
+            self.env, value, tz or "UTC", time_pattern(self.env.lang or "en_US")
         )
 
     def _read_status_properties(self):
