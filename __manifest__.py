@@ -63,5 +63,6 @@
     },
     "demo": ["demo/helpdesk_status_page_demo.xml"],
     "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
 }

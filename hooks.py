@@ -8,6 +8,18 @@ def post_init_hook(env):
     backfill_status_pages(tickets)
 
 
+def uninstall_hook(env):
+    """Drop what the ORM does not own: the expression index of the ticket
+    number (see ``helpdesk.ticket.init``), and the lock table of earlier
+    versions, made by hand before the ORM owned it."""
+    env.cr.execute(
+        """
+        DROP INDEX IF EXISTS helpdesk_ticket_upper_number_index;
+        DROP TABLE IF EXISTS helpdesk_status_page_challenge_lock;
+        """
+    )
+
+
 def backfill_status_pages(tickets):
     """Status links and a first history row for tickets made before install.
 

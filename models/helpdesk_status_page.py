@@ -131,6 +131,11 @@ class HelpdeskStatusPage(models.Model):
     # Constraints
     # ------------------------------------------------------------
 
+    @api.constrains("company_id")
+    def _check_team_company(self):
+        # The teams' side of the link checks both ways of making it.
+        self.team_ids._check_status_page_company()
+
     @api.constrains("slug", "website_id")
     def _check_slug(self):
         for page in self:
@@ -306,8 +311,9 @@ class HelpdeskStatusPage(models.Model):
         notification and changed only when an admin links a team or picks a
         default page (both clear the cache).
 
-        :return: ``({team_id: page_id}, {company_id: default_page_id})``,
-            the default pages being active ones
+        :return: ``({(team_id, company_id): page_id}, {company_id:
+            default_page_id})``, the default pages being active ones; a
+            team's page serves only the tickets of the page's company
         """
         teams = (
             self.env["helpdesk.ticket.team"]
@@ -315,6 +321,7 @@ class HelpdeskStatusPage(models.Model):
             .with_context(active_test=False)
             .search_fetch([("status_page_id", "!=", False)], ["status_page_id"])
         )
+        teams.status_page_id.fetch(["company_id"])
         # Whatever the caller's context: the result is shared by every caller.
         defaults = (
             self.sudo()
@@ -322,7 +329,10 @@ class HelpdeskStatusPage(models.Model):
             .search_fetch([("is_default", "=", True)], ["company_id"], order="id")
         )
         return (
-            {team.id: team.status_page_id.id for team in teams},
+            {
+                (team.id, team.status_page_id.company_id.id): team.status_page_id.id
+                for team in teams
+            },
             {page.company_id.id: page.id for page in defaults},
         )
 

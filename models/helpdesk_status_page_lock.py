@@ -1,28 +1,26 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, models
+from odoo import api, fields, models
 
 
-class HelpdeskStatusPageLock(models.AbstractModel):
+class HelpdeskStatusPageLock(models.Model):
     """Locks that make the status page's limits hold under concurrency.
 
-    One row per key (``ip:…``, ``ticket:…``) in a small table of its own;
-    see ``_lock_keys`` for why a plain lock is not enough.
+    One row per key (``ip:…``, ``ticket:…``) in a lean table of its own,
+    owned by the ORM so that uninstalling drops it; see ``_lock_keys`` for
+    why a plain lock is not enough. Only reached through the methods below,
+    in SQL: no access right for anyone.
     """
 
     _name = "helpdesk.status.page.lock"
     _description = "Status Page Limit Locks"
+    _log_access = False
 
-    def init(self):
-        res = super().init()
-        self.env.cr.execute(
-            """
-            CREATE TABLE IF NOT EXISTS helpdesk_status_page_challenge_lock (
-                key varchar PRIMARY KEY,
-                serial integer NOT NULL DEFAULT 0
-            )
-            """
-        )
-        return res
+    key = fields.Char(required=True, readonly=True)
+    serial = fields.Integer(required=True, readonly=True)
+
+    _sql_constraints = [
+        ("key_unique", "unique(key)", "A lock key exists once."),
+    ]
 
     @api.model
     def _lock_keys(self, *keys):
@@ -41,10 +39,10 @@ class HelpdeskStatusPageLock(models.AbstractModel):
         self.env.cr.execute(
             """
             WITH missing AS (
-                INSERT INTO helpdesk_status_page_challenge_lock (key)
-                SELECT unnest(%(keys)s::varchar[]) ON CONFLICT DO NOTHING
+                INSERT INTO helpdesk_status_page_lock (key, serial)
+                SELECT unnest(%(keys)s::varchar[]), 0 ON CONFLICT DO NOTHING
             )
-            SELECT key FROM helpdesk_status_page_challenge_lock
+            SELECT key FROM helpdesk_status_page_lock
              WHERE key = ANY(%(keys)s) ORDER BY key FOR UPDATE
             """,
             {"keys": keys},
@@ -55,7 +53,7 @@ class HelpdeskStatusPageLock(models.AbstractModel):
         """Mark ``keys`` as changed by this transaction (see ``_lock_keys``)."""
         self.env.cr.execute(
             """
-            UPDATE helpdesk_status_page_challenge_lock SET serial = serial + 1
+            UPDATE helpdesk_status_page_lock SET serial = serial + 1
              WHERE key = ANY(%s)
             """,
             [sorted(keys)],
@@ -68,7 +66,7 @@ class HelpdeskStatusPageLock(models.AbstractModel):
         gets False, so a double submit acts once."""
         self.env.cr.execute(
             """
-            INSERT INTO helpdesk_status_page_challenge_lock (key) VALUES (%s)
+            INSERT INTO helpdesk_status_page_lock (key, serial) VALUES (%s, 0)
             ON CONFLICT DO NOTHING RETURNING key
             """,
             [key],
@@ -78,4 +76,4 @@ class HelpdeskStatusPageLock(models.AbstractModel):
     @api.model
     def _purge(self):
         """Forget every key: rows are made again on next use."""
-        self.env.cr.execute("DELETE FROM helpdesk_status_page_challenge_lock")
+        self.env.cr.execute("DELETE FROM helpdesk_status_page_lock")

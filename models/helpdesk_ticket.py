@@ -27,10 +27,10 @@ class HelpdeskTicket(models.Model):
         readonly=False,
         help="Used to verify the customer on the status page and to send SMS.",
     )
+    # Indexed by its unique constraint below.
     status_token = fields.Char(
         copy=False,
         readonly=True,
-        index=True,
         groups="helpdesk_mgmt.group_helpdesk_user_own",
         help="Secret part of the customer's status link.",
     )
@@ -99,7 +99,7 @@ class HelpdeskTicket(models.Model):
         team_pages, default_pages = Page._get_routing()
         for ticket in self:
             ticket.status_page_id = Page.browse(
-                team_pages.get(ticket.team_id.id)
+                team_pages.get((ticket.team_id.id, ticket.company_id.id))
                 or default_pages.get(ticket.company_id.id)
             )
 
@@ -266,11 +266,14 @@ class HelpdeskTicket(models.Model):
 
     def init(self):
         res = super().init()
-        # The public form looks tickets up by number, case-insensitively.
+        # The public form looks tickets up by number, case-insensitively. An
+        # expression index no field can own: the uninstall hook drops it.
+        # The second index an earlier version put on status_token goes.
         self.env.cr.execute(
             """
             CREATE INDEX IF NOT EXISTS helpdesk_ticket_upper_number_index
-                ON helpdesk_ticket (upper(number))
+                ON helpdesk_ticket (upper(number));
+            DROP INDEX IF EXISTS helpdesk_ticket__status_token_index;
             """
         )
         return res

@@ -64,6 +64,13 @@ class HelpdeskTicketStage(models.Model):
         "this stage to that one. Empty: the ticket stays where it is.",
     )
 
+    customer_label_missing_langs = fields.Char(
+        string="Untranslated for",
+        compute="_compute_customer_label_missing_langs",
+        help="Languages of the websites in which customers would read this "
+        "stage's status untranslated: it has no customer label (or, without "
+        "one, no name) of their own.",
+    )
     sends_two_emails = fields.Boolean(
         string="Sends two e-mails",
         compute="_compute_sends_two_emails",
@@ -83,6 +90,36 @@ class HelpdeskTicketStage(models.Model):
     def _compute_customer_status_label(self):
         for stage in self:
             stage.customer_status_label = stage.customer_label or stage.name
+
+    @api.depends("customer_label", "name", "company_id")
+    def _compute_customer_label_missing_langs(self):
+        # Every stage may be a ticket's current status: customers see them all.
+        websites = self.env["website"].sudo().search([])
+        for stage in self:
+            site_langs = websites.filtered(
+                lambda site, stage=stage: (
+                    not stage.company_id or site.company_id == stage.company_id
+                )
+            ).language_ids
+            own_langs = stage._get_customer_label_langs()
+            stage.customer_label_missing_langs = ", ".join(
+                lang.name for lang in site_langs if lang.code not in own_langs
+            )
+
+    def _get_customer_label_langs(self):
+        """Languages in which the customer label (else, without one, the
+        stage name) has a value of its own: other languages show the English
+        one."""
+        self.ensure_one()
+        fname = "customer_label" if self.customer_label else "name"
+        origin = self._origin
+        stored = origin.id and self._fields[fname]._get_stored_translations(origin)
+        langs = {lang for lang, value in (stored or {}).items() if value}
+        # Typed in the form, not saved yet: it is the label of the user's
+        # language.
+        if self[fname] and self[fname] != origin[fname]:
+            langs.add(self.env.lang or "en_US")
+        return langs
 
     @api.depends("closed")
     def _compute_main_status(self):
