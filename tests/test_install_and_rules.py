@@ -2,7 +2,7 @@
 import re
 
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import StatusPageCommon
@@ -105,9 +105,14 @@ class TestDefaultStageLabels(StatusPageHttpCommon):
         stage = self.env["helpdesk.ticket.stage"].create({"name": "Repair"})
         stage.update_field_translations("name", {"pl_PL": "Naprawa", "ar_001": "إصلاح"})
         self.assertFalse(stage.customer_label_missing_langs)
-        # A label typed (in English) replaces the translated name.
-        edited = stage.new({"customer_label": "Being repaired"}, origin=stage)
-        self.assertIn("Polish", edited.customer_label_missing_langs)
+        # A label typed (in English) replaces the translated name: the
+        # stage form warns before saving.
+        with Form(stage) as form:
+            self.assertFalse(form.customer_label_missing_langs)
+            form.customer_label = "Being repaired"
+            self.assertIn("Polish", form.customer_label_missing_langs)
+            self.assertIn("Arabic", form.customer_label_missing_langs)
+        self.assertIn("Polish", stage.customer_label_missing_langs)
 
 
 @tagged("post_install", "-at_install")
