@@ -13,10 +13,10 @@ from .common import StatusPageCommon
 NOTIFICATION_LOGGER = (
     "odoo.addons.helpdesk_mgmt_status_page.models.helpdesk_status_notification_mixin"
 )
-MODULE_LOGGER_RE = re.compile(
-    r"(?:mute_logger|assertLogs)\(\s*"
-    r"\"odoo\.addons\.helpdesk_mgmt_status_page\.([\w.]+)\""
-)
+# The logger named by each mute_logger() or assertLogs(), its string
+# literal possibly split over lines.
+MUTED_LOGGER_RE = re.compile(r"(?:mute_logger|assertLogs)\(((?:\s*\"[^\"\n]*\")+)")
+MODULE_LOGGER_PREFIX = "odoo.addons.helpdesk_mgmt_status_page."
 # 23:00 in Riyadh (UTC+3 all year), inside quiet hours from 22:00.
 NIGHT = datetime(2026, 5, 10, 20, 0)
 
@@ -222,8 +222,12 @@ class TestMutedLoggers(BaseCase):
     def test_muted_loggers_are_the_module_loggers(self):
         tests_dir = Path(__file__).parent
         for path in sorted(tests_dir.glob("*.py")):
-            for name in MODULE_LOGGER_RE.findall(path.read_text()):
-                source = tests_dir.parent.joinpath(*name.split(".")).with_suffix(".py")
+            for literal in MUTED_LOGGER_RE.findall(path.read_text()):
+                name = "".join(re.findall(r'"([^"]*)"', literal))
+                if not name.startswith(MODULE_LOGGER_PREFIX):
+                    continue
+                module = name.removeprefix(MODULE_LOGGER_PREFIX).split(".")
+                source = tests_dir.parent.joinpath(*module).with_suffix(".py")
                 self.assertRegex(
                     source.read_text() if source.is_file() else "",
                     r"(?m)^_logger = logging\.getLogger\(__name__\)",
