@@ -66,7 +66,8 @@ class HelpdeskStatusNotificationMixin(models.AbstractModel):
         """
         self._cancel_status_notifications()
         to_notify = self.filtered(
-            lambda t: t.status_page_id.notify_on_status_change
+            lambda t: t.status_page_id.active
+            and t.status_page_id.notify_on_status_change
             and t.stage_id.notify_customer
             and t.stage_id != t.status_notified_stage_id
         )
@@ -113,7 +114,8 @@ class HelpdeskStatusNotificationMixin(models.AbstractModel):
         """Send the status notifications whose delay is over.
 
         Nothing goes out when the ticket is back in the status the customer
-        was last told about, or now sits in a stage that does not notify.
+        was last told about, or now sits in a stage that does not notify, or
+        its page was disabled meanwhile (noted: the agent saw it was due).
         """
         due = self.with_context(active_test=False).search(
             [("status_notify_due", "<=", fields.Datetime.now())]
@@ -124,18 +126,37 @@ class HelpdeskStatusNotificationMixin(models.AbstractModel):
             and t.stage_id != t.status_notified_stage_id
         )
         changed._send_status_notifications("status")
+        changed._log_status_page_disabled()
         self._send_held_status_sms()
+
+    def _log_status_page_disabled(self):
+        """Say on the tickets whose page was disabled that their pending
+        message did not go out: the agent saw it was due."""
+        disabled = self.filtered(
+            lambda t: t.status_page_id and not t.status_page_id.active
+        )
+        disabled._message_log_batch(
+            {
+                ticket.id: self.env._(
+                    "Pending status message to the customer not sent: the "
+                    'status page "%(page)s" is disabled.',
+                    page=ticket.status_page_id.name,
+                )
+                for ticket in disabled
+            }
+        )
 
     def _send_status_notifications(self, kind):
         """Queue the page's e-mail and SMS for these tickets, in batches.
 
         A failure is logged on the tickets and never undoes the caller's
-        change (stage move, creation).
+        change (stage move, creation). Tickets without a page, or whose page
+        is disabled (its links answer "page not found"), get nothing.
 
-        :param str kind: ``create``, ``status`` or ``link``
+        :param str kind: ``create``, ``status``, ``late`` or ``link``
         """
         for page, tickets in self.grouped("status_page_id").items():
-            if not page:
+            if not page.active:
                 continue
             try:
                 with self.env.cr.savepoint():
@@ -186,16 +207,8 @@ class HelpdeskStatusNotificationMixin(models.AbstractModel):
                     )
                 )
         if wants_sms and by_sms:
-            for ticket, due in by_sms._send_or_hold_status_sms(sms_template).items():
-                notes[ticket.id].append(
-                    self.env._(
-                        "Status SMS held until %(time)s, the end of the "
-                        "customer's quiet hours.",
-                        time=ticket._format_status_time(
-                            due, ticket._get_status_customer_tz()
-                        ),
-                    )
-                )
+            for ticket, note in by_sms._send_status_sms_safely(sms_template).items():
+                notes[ticket.id].append(note)
         # "auto" means the channels the ticket has contact data for: a missing
         # one is only worth a note when the ticket has none at all.
         unreachable = self - by_email - by_sms if channel == "auto" else self
@@ -220,6 +233,32 @@ class HelpdeskStatusNotificationMixin(models.AbstractModel):
             tickets.sudo().write(
                 {"status_notified_stage_id": stage.id, "status_link_unsent": False}
             )
+
+    def _send_status_sms_safely(self, template):
+        """Send or hold the status SMS on their own: a failure undoes the
+        SMS only, never the e-mails queued beside them.
+
+        :return: ``{ticket: note for the chatter}`` of the held or failed SMS
+        """
+        try:
+            with self.env.cr.savepoint():
+                held = self._send_or_hold_status_sms(template)
+        except Exception as error:  # pylint: disable=broad-except
+            _logger.exception("Status SMS failed for %s", self)
+            return dict.fromkeys(
+                self,
+                self.env._(
+                    "The status SMS could not be sent: %(error)s", error=str(error)
+                ),
+            )
+        return {
+            ticket: self.env._(
+                "Status SMS held until %(time)s, the end of the customer's "
+                "quiet hours.",
+                time=ticket._format_status_time(due, ticket._get_status_customer_tz()),
+            )
+            for ticket, due in held.items()
+        }
 
     def _get_status_customer_tz(self):
         """The customer's time zone: the contact's when valid, else the
@@ -259,16 +298,23 @@ class HelpdeskStatusNotificationMixin(models.AbstractModel):
 
     @api.model
     def _send_held_status_sms(self):
-        """Send the SMS whose quiet hours are over, rendered now."""
+        """Send the SMS whose quiet hours are over, rendered now, except
+        where the page was disabled meanwhile. A failure is noted on the
+        tickets once, not retried at every run."""
         due = self.with_context(active_test=False).search(
             [("status_sms_due", "<=", fields.Datetime.now())]
         )
-        for template, tickets in due.grouped("status_sms_template_id").items():
-            tickets.sudo().write(
-                {"status_sms_due": False, "status_sms_template_id": False}
+        by_template = due.grouped("status_sms_template_id")
+        due.sudo().write({"status_sms_due": False, "status_sms_template_id": False})
+        due._log_status_page_disabled()
+        for template, tickets in by_template.items():
+            tickets = tickets.filtered("status_page_id.active")
+            if not (template and tickets):
+                continue
+            notes = tickets._send_status_sms_safely(template)
+            self.browse([ticket.id for ticket in notes])._message_log_batch(
+                {ticket.id: note for ticket, note in notes.items()}
             )
-            if template:
-                tickets._send_status_sms(template)
 
     def _send_status_sms(self, template):
         """One chatter SMS message and one queued ``sms.sms`` per ticket, in

@@ -37,8 +37,8 @@ class HelpdeskStatusPage(models.Model):
     active = fields.Boolean(
         string="Enable public status view",
         default=True,
-        help="A disabled page keeps its configuration; its links answer "
-        "'page not found' and never show ticket data.",
+        help="A disabled page keeps its configuration and sends no message; "
+        "its links answer 'page not found' and never show ticket data.",
     )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company

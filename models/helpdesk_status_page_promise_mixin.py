@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 PROMISE_FIELD_TYPES = ("date", "datetime")
+MINUTES_PER_DAY = 24 * 60
 
 
 class HelpdeskStatusPagePromiseMixin(models.AbstractModel):
@@ -118,11 +119,23 @@ class HelpdeskStatusPagePromiseMixin(models.AbstractModel):
 
     @api.constrains("quiet_start", "quiet_end")
     def _check_quiet_hours(self):
+        # Checked as the form shows them, to the minute: 23.995 would read
+        # "24:00", which is no time of day.
         for page in self:
-            if not (0 <= page.quiet_start < 24 and 0 <= page.quiet_end < 24):
+            if not all(
+                0 <= hour < 24 and round(hour * 60) < MINUTES_PER_DAY
+                for hour in (page.quiet_start, page.quiet_end)
+            ):
                 raise ValidationError(
                     self.env._("Quiet hours are times of day, between 00:00 and 23:59.")
                 )
+
+    @api.model
+    def _get_quiet_minute(self, hour):
+        """Minute of the day of a quiet hours bound, rounded as the form
+        shows it; a bound saved before the check above that rounds to
+        24:00 is midnight."""
+        return round(hour * 60) % MINUTES_PER_DAY
 
     def _get_quiet_hours_end(self, now, tz):
         """When quiet hours end, if ``now`` falls inside them.
@@ -133,23 +146,21 @@ class HelpdeskStatusPagePromiseMixin(models.AbstractModel):
             ``now`` is outside them or the page has none
         """
         self.ensure_one()
-        start, end = self.quiet_start, self.quiet_end
-        if round(start * 60) == round(end * 60):
+        start = self._get_quiet_minute(self.quiet_start)
+        end = self._get_quiet_minute(self.quiet_end)
+        if start == end:
             return None
         zone = pytz.timezone(tz)
         local = pytz.utc.localize(now).astimezone(zone)
-        hour = local.hour + local.minute / 60 + local.second / 3600
+        minute = local.hour * 60 + local.minute + local.second / 60
         if start < end:
-            inside, day = start <= hour < end, local.date()
+            inside, day = start <= minute < end, local.date()
         else:
             # Spans midnight: before the end it is the night that began
             # yesterday, and it ends this morning; after the start, tomorrow.
-            inside = hour >= start or hour < end
-            day = local.date() + timedelta(days=1 if hour >= start else 0)
+            inside = minute >= start or minute < end
+            day = local.date() + timedelta(days=1 if minute >= start else 0)
         if not inside:
             return None
-        minutes = round(end * 60)
-        end_local = zone.localize(
-            datetime.combine(day, time(minutes // 60, minutes % 60))
-        )
+        end_local = zone.localize(datetime.combine(day, time(*divmod(end, 60))))
         return end_local.astimezone(pytz.utc).replace(tzinfo=None)

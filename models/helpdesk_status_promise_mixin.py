@@ -212,11 +212,13 @@ class HelpdeskStatusPromiseMixin(models.AbstractModel):
 
     def _notify_status_late(self):
         """Send the "running late" message to these tickets' customers where
-        the promise is past and not apologised for yet, and remember it."""
+        the promise is past and not apologised for yet, and remember it.
+        A disabled page sends nothing and remembers nothing."""
         now = fields.Datetime.now()
         promises = self._get_status_promises()
         late = self.filtered(
-            lambda t: promises[t.id]
+            lambda t: t.status_page_id.active
+            and promises[t.id]
             and t._is_status_promise_past(promises[t.id], now)
             and t.status_late_notified_promise
             != fields.Datetime.to_datetime(promises[t.id])

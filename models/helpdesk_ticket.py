@@ -3,6 +3,7 @@ import secrets
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 # A change of any of these may change who the customer is.
 CONTACT_FIELDS = {"partner_id", "partner_email", "partner_phone"}
@@ -179,22 +180,44 @@ class HelpdeskTicket(models.Model):
 
     def action_send_status_link(self):
         """Send the customer their status link now, by the page's channels,
-        and say where it went."""
+        and say where it went.
+
+        :raise UserError: every ticket's page is disabled: its links answer
+            "page not found", so there is nothing to send
+        """
+        disabled = self.filtered(
+            lambda t: t.status_page_id and not t.status_page_id.active
+        )
+        if disabled:
+            not_sent = self.env._(
+                "No status link sent for %(tickets)s: their status page "
+                '(%(pages)s) is disabled, its links answer "page not found". '
+                "Enable it in Helpdesk > Configuration > Status Pages to send "
+                "links again.",
+                tickets=", ".join(disabled.mapped("number")),
+                pages=", ".join(disabled.status_page_id.mapped("name")),
+            )
+            if disabled == self:
+                raise UserError(not_sent)
         self._send_status_notifications("link")
         contacts = []
-        for ticket in self.filtered("status_page_id"):
+        for ticket in self.filtered("status_page_id.active"):
             channel = ticket.status_page_id.notify_channel
             if channel != "sms" and ticket._get_status_email():
                 contacts.append(ticket._get_status_email())
             if channel not in ("email",) and ticket.partner_phone:
                 contacts.append(ticket.partner_phone)
-        return self._status_notification(
+        message = (
             self.env._(
                 "Status link sent to %(contacts)s.", contacts=", ".join(contacts)
             )
             if contacts
-            else self.env._("No status link sent: no contact or no status page."),
-            "success" if contacts else "warning",
+            else self.env._("No status link sent: no contact or no status page.")
+        )
+        if disabled:
+            message = f"{message} {not_sent}"
+        return self._status_notification(
+            message, "success" if contacts and not disabled else "warning"
         )
 
     def _status_notification(self, message, kind="success"):

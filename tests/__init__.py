@@ -20,3 +20,4 @@ from . import test_conversation
 from . import test_customer_actions
 from . import test_action_security
 from . import test_install_and_rules
+from . import test_notification_defects

@@ -104,7 +104,8 @@ class RealServerCase(BaseCase):
         cls.servers.append(server)
         url = f"http://127.0.0.1:{port}"
         for _try in range(120):
-            with contextlib.suppress(requests.ConnectionError):
+            # Not up yet, or still building its assets on a loaded machine.
+            with contextlib.suppress(requests.ConnectionError, requests.Timeout):
                 if requests.get(f"{url}/web/login", timeout=5).ok:
                     return url
             time.sleep(1)

@@ -5,7 +5,6 @@ from unittest.mock import patch
 from odoo import models
 from odoo.exceptions import UserError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
 
 from odoo.addons.sms.tests.common import SMSCase
 
@@ -196,8 +195,10 @@ class TestNotifications(StatusPageCommon, SMSCase):
         self.page.mail_template_id.body_html = "<p>{{ object.does_not_exist }}</p>"
         self.page.mail_template_id.subject = "{{ object.does_not_exist.name }}"
         # The failure is logged with its traceback, and shown on the ticket.
-        with mute_logger(
-            "odoo.addons.helpdesk_mgmt_status_page.models.helpdesk_ticket"
+        with self.assertLogs(
+            "odoo.addons.helpdesk_mgmt_status_page.models."
+            "helpdesk_status_notification_mixin",
+            "ERROR",
         ):
             self.ticket.stage_id = self.stage_progress
         self.assertEqual(self.ticket.stage_id, self.stage_progress)
