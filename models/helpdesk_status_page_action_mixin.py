@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import io
+import math
 import os
 import re
 import struct
@@ -46,6 +47,7 @@ UPLOAD_TYPES = {
     "csv": {"text/plain", "text/csv"},
 }
 DEFAULT_EXTENSIONS = ", ".join(UPLOAD_TYPES)
+EXTENSION_SPLIT_RE = re.compile(r"[\s,;]+")
 # What PIL reads of each image type customers may send.
 IMAGE_FORMATS = {
     "image/jpeg": "JPEG",
@@ -150,27 +152,19 @@ def sniff_upload(data):
     return guess_mimetype(data)
 
 
-def read_image_size(data):
-    """Width and height of an image from its header, without decoding its
-    pixels; None when PIL cannot read it, or it declares more pixels than
-    PIL agrees to open (a decompression bomb)."""
+def read_image_header(data):
+    """The format and pixel count of an image, from its header, without
+    decoding its pixels: ``(None, 0)`` when PIL cannot read it, ``(None,
+    inf)`` when PIL itself refuses it as a decompression bomb."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
-                return image.format, image.size
-    except (
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-        OSError,
-        ValueError,
-        SyntaxError,
-        struct.error,
-    ):
-        return None
-
-
-EXTENSION_SPLIT_RE = re.compile(r"[\s,;]+")
+                return image.format, image.size[0] * image.size[1]
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return None, math.inf
+    except (OSError, ValueError, SyntaxError, struct.error):
+        return None, 0
 
 
 class HelpdeskStatusPageActionMixin(models.AbstractModel):
@@ -408,25 +402,21 @@ class HelpdeskStatusPageActionMixin(models.AbstractModel):
         )
         if not image_format:
             return
-        header = read_image_size(data)
-        if not header or header[0] != image_format:
+        found, pixels = read_image_header(data)
+        if pixels > IMAGE_MAX_RESOLUTION:
+            raise UserError(
+                self.env._(
+                    "“%(name)s” cannot be sent: the image is too large (at most "
+                    "%(max)s million pixels). Send a smaller image.",
+                    name=name,
+                    max=int(IMAGE_MAX_RESOLUTION / 1e6),
+                )
+            )
+        if found != image_format:
             raise UserError(
                 self.env._(
                     "“%(name)s” cannot be sent: it cannot be read as an image.",
                     name=name,
-                )
-            )
-        width, height = header[1]
-        if width * height > IMAGE_MAX_RESOLUTION:
-            raise UserError(
-                self.env._(
-                    "“%(name)s” cannot be sent: the image is too large "
-                    "(%(width)s × %(height)s pixels, at most %(max)s million "
-                    "pixels). Send a smaller image.",
-                    name=name,
-                    width=width,
-                    height=height,
-                    max=int(IMAGE_MAX_RESOLUTION / 1e6),
                 )
             )
 
