@@ -12,6 +12,7 @@ from PIL import Image
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.http import DEFAULT_MAX_CONTENT_LENGTH
 from odoo.tools.image import IMAGE_MAX_RESOLUTION
 from odoo.tools.mimetypes import guess_mimetype
 
@@ -315,12 +316,19 @@ class HelpdeskStatusPageActionMixin(models.AbstractModel):
 
     @api.model
     def _get_max_reply_request(self):
-        """Most bytes any active page accepts in a reply: the route's limit,
-        checked from ``Content-Length`` before the body is read."""
+        """Most bytes a reply may send to any active page: the reply
+        route's limit, checked from ``Content-Length`` before the body is
+        read (Odoo's own limit is 128 MB).
+
+        Twice the largest upload limit: a customer a little over the limit
+        still gets the page's clear message with their text kept; a body
+        far beyond it is no customer's upload.
+        """
         self.env.cr.execute(
             "SELECT max(max_upload_mb) FROM helpdesk_status_page WHERE active"
         )
-        return (self.env.cr.fetchone()[0] or 0) * 2**20 + FORM_OVERHEAD
+        largest = (self.env.cr.fetchone()[0] or 0) * 2**20
+        return min(2 * largest + FORM_OVERHEAD, DEFAULT_MAX_CONTENT_LENGTH)
 
     def _get_reopen_deadline(self, ticket, resolved_at):
         """Until when ``ticket``, resolved at ``resolved_at``, may be

@@ -249,23 +249,28 @@ class TestInputAttacks(StatusPageActionCommon):
 
     # Route limit, nonces of refused forms, IPv6 networks
 
-    def test_reply_body_over_the_pages_limit_is_refused_unread(self):
+    def test_reply_body_far_over_the_pages_limit_is_refused_unread(self):
         self.env["helpdesk.status.page"].search([]).max_upload_mb = 1
         self._grant()
-        response = self._act(
-            "reply",
-            {"message": "Big"},
-            files=[("files", ("big.pdf", b"%PDF-1.4" + bytes(3 * 2**20)))],
-        )
-        self.assertEqual(response.status_code, 413)
-        self.assertFalse(self._customer_messages())
-        self.assertEqual(self._reply_rows(), 0)
-        response = self._act(
-            "reply",
-            {"message": "Fits"},
-            files=[("files", ("small.pdf", b"%PDF-1.4" + bytes(2**19)))],
-        )
-        self.assertEqual(response.status_code, 303)
+
+        def reply(size):
+            return self._act(
+                "reply",
+                {"message": "Big"},
+                files=[("files", ("big.pdf", b"%PDF-1.4" + bytes(size)))],
+            )
+
+        # A little over: the page's message, the text kept, counted.
+        self.assertEqual(reply(3 * 2**19).status_code, 303)
+        view = self._view()
+        self.assertIn("too big", view)
+        self.assertIn("Big", view)
+        self.assertEqual(self._reply_rows(), 1)
+        # Far over (more than twice the largest page's limit): refused from
+        # its Content-Length, before Odoo reads it.
+        self.assertEqual(reply(3 * 2**20).status_code, 413)
+        self.assertEqual(self._reply_rows(), 1)
+        self.assertEqual(reply(2**19).status_code, 303)
         self.assertEqual(len(self._customer_messages()), 1)
 
     def test_refused_form_leaves_no_claim(self):
