@@ -13,7 +13,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools import config
 
-from ..models.helpdesk_status_page_action_mixin import sniff_upload
+from ..models import helpdesk_status_page_action_mixin as action_rules
 from ..models.helpdesk_status_page_verification_mixin import clean_input
 from .test_customer_actions import PNG, StatusPageActionCommon
 
@@ -135,18 +135,21 @@ class TestInputAttacks(StatusPageActionCommon):
         self.assertFalse(self._customer_messages())
 
     def test_office_files_are_still_told_apart(self):
-        self.assertEqual(sniff_upload(odt()), ODT)
-        self.assertEqual(sniff_upload(odt(compression=zipfile.ZIP_DEFLATED)), ODT)
+        self.assertEqual(action_rules.sniff_upload(odt()), ODT)
         self.assertEqual(
-            sniff_upload(odt(compression=zipfile.ZIP_BZIP2)), "application/zip"
+            action_rules.sniff_upload(odt(compression=zipfile.ZIP_DEFLATED)), ODT
         )
-        self.assertEqual(sniff_upload(odt(b"x" * 300)), "application/zip")
+        self.assertEqual(
+            action_rules.sniff_upload(odt(compression=zipfile.ZIP_BZIP2)),
+            "application/zip",
+        )
+        self.assertEqual(action_rules.sniff_upload(odt(b"x" * 300)), "application/zip")
         docx = io.BytesIO()
         with zipfile.ZipFile(docx, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("[Content_Types].xml", "<Types/>")
             archive.writestr("word/document.xml", "<w:document/>")
         self.assertEqual(
-            sniff_upload(docx.getvalue()),
+            action_rules.sniff_upload(docx.getvalue()),
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         )
         # Entries declaring far more than the archive holds: refused.
@@ -154,7 +157,7 @@ class TestInputAttacks(StatusPageActionCommon):
         with zipfile.ZipFile(dense, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("[Content_Types].xml", "<Types/>")
             archive.writestr("word/document.xml", bytes(8 * 2**20))
-        self.assertEqual(sniff_upload(dense.getvalue()), "application/zip")
+        self.assertEqual(action_rules.sniff_upload(dense.getvalue()), "application/zip")
 
     # Item 16: the hourly limit counts messages of the page, whoever sends
 
