@@ -49,12 +49,13 @@ UPLOAD_TYPES = {
 }
 DEFAULT_EXTENSIONS = ", ".join(UPLOAD_TYPES)
 EXTENSION_SPLIT_RE = re.compile(r"[\s,;]+")
-# What PIL reads of each image type customers may send.
+# What PIL reads of each image type customers may send (phones save many
+# photos as multi-picture JPEG, "MPO").
 IMAGE_FORMATS = {
-    "image/jpeg": "JPEG",
-    "image/png": "PNG",
-    "image/gif": "GIF",
-    "image/webp": "WEBP",
+    "image/jpeg": {"JPEG", "MPO"},
+    "image/png": {"PNG"},
+    "image/gif": {"GIF"},
+    "image/webp": {"WEBP"},
 }
 # Office files are ZIP archives. Odoo's sniffer reads an archive's
 # "mimetype" entry whole, whatever it unpacks to: a few hundred bytes of
@@ -400,15 +401,10 @@ class HelpdeskStatusPageActionMixin(models.AbstractModel):
 
         :raise UserError: with the file's name
         """
-        image_format = next(
-            (
-                IMAGE_FORMATS[mimetype]
-                for mimetype in UPLOAD_TYPES[ext]
-                if mimetype in IMAGE_FORMATS
-            ),
-            None,
+        formats = set().union(
+            *(IMAGE_FORMATS.get(mimetype, ()) for mimetype in UPLOAD_TYPES[ext])
         )
-        if not image_format:
+        if not formats:
             return
         found, pixels = read_image_header(data)
         if pixels > IMAGE_MAX_RESOLUTION:
@@ -420,7 +416,7 @@ class HelpdeskStatusPageActionMixin(models.AbstractModel):
                     max=int(IMAGE_MAX_RESOLUTION / 1e6),
                 )
             )
-        if found != image_format:
+        if found not in formats:
             raise UserError(
                 self.env._(
                     "“%(name)s” cannot be sent: it cannot be read as an image.",
