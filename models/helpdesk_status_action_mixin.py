@@ -181,8 +181,9 @@ class HelpdeskStatusActionMixin(models.AbstractModel):
 
     def _post_status_reply(self, page, text, uploads, nonce):
         """Post the customer's reply with files; from a waiting stage, move
-        the ticket to the stage's reply stage. All checks pass before
-        anything is written.
+        the ticket to the stage's reply stage. The message is counted
+        against the hourly limit first (refused files count too), then the
+        files are checked; nothing else is written unless all checks pass.
 
         :param page: ``helpdesk.status.page`` serving the ticket
         :param str text: the customer's plain text
