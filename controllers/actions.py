@@ -5,13 +5,26 @@ import secrets
 from odoo.exceptions import UserError
 from odoo.http import request
 
-from ..models.helpdesk_status_page_action_mixin import MAX_MESSAGE_LENGTH
+from ..models.helpdesk_status_page_action_mixin import (
+    FORM_OVERHEAD,
+    MAX_MESSAGE_LENGTH,
+)
 from .status_page import ID_RE, StatusPageController, status_route
 
 NONCE_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 # What is kept of refused text, to give it back: a little more than allowed,
 # so the customer sees what to shorten, without filling the session.
 MAX_KEPT_TEXT = 2 * MAX_MESSAGE_LENGTH
+# Most bytes of a form without files (a reason or a comment of at most
+# MAX_MESSAGE_LENGTH characters, percent-encoded in the worst case).
+MAX_TEXT_REQUEST = 4 * FORM_OVERHEAD
+
+
+def max_reply_request(controller):
+    """The reply route's body limit, from the pages' upload limits: a
+    larger body is refused from its ``Content-Length`` (413) before Odoo
+    reads it, instead of Odoo's global 128 MB."""
+    return request.env["helpdesk.status.page"].sudo()._get_max_reply_request()
 
 
 class StatusPageActions(StatusPageController):
@@ -88,7 +101,11 @@ class StatusPageActions(StatusPageController):
     # Routes
     # ------------------------------------------------------------
 
-    @status_route("/status/<string:slug>/<string:token>/reply", "POST")
+    @status_route(
+        "/status/<string:slug>/<string:token>/reply",
+        "POST",
+        max_content_length=max_reply_request,
+    )
     def status_reply(self, slug, token, message=None, **kwargs):
         """Post the customer's message and files on the ticket."""
         page, ticket = self._get_granted(slug, token)
@@ -105,7 +122,11 @@ class StatusPageActions(StatusPageController):
             {"message": message},
         )
 
-    @status_route("/status/<string:slug>/<string:token>/solved", "POST")
+    @status_route(
+        "/status/<string:slug>/<string:token>/solved",
+        "POST",
+        max_content_length=MAX_TEXT_REQUEST,
+    )
     def status_solved(self, slug, token, **kwargs):
         """The customer confirms that the request is solved."""
         page, ticket = self._get_granted(slug, token)
@@ -119,7 +140,11 @@ class StatusPageActions(StatusPageController):
             {},
         )
 
-    @status_route("/status/<string:slug>/<string:token>/rate", "POST")
+    @status_route(
+        "/status/<string:slug>/<string:token>/rate",
+        "POST",
+        max_content_length=MAX_TEXT_REQUEST,
+    )
     def status_rate(self, slug, token, rating=None, comment=None, **kwargs):
         """The customer rates the resolution from 1 to 5."""
         page, ticket = self._get_granted(slug, token)
@@ -134,7 +159,11 @@ class StatusPageActions(StatusPageController):
             {"comment": comment},
         )
 
-    @status_route("/status/<string:slug>/<string:token>/reopen", "POST")
+    @status_route(
+        "/status/<string:slug>/<string:token>/reopen",
+        "POST",
+        max_content_length=MAX_TEXT_REQUEST,
+    )
     def status_reopen(self, slug, token, reason=None, **kwargs):
         """The customer says the request is not solved, and why."""
         page, ticket = self._get_granted(slug, token)

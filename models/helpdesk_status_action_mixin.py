@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import timedelta
+from contextlib import contextmanager
 
 from odoo import fields, models
 from odoo.exceptions import UserError
@@ -97,7 +97,7 @@ class HelpdeskStatusActionMixin(models.AbstractModel):
             "instructions": stage.waiting_on_customer and stage.customer_instructions,
             "can_reply": page._is_reply_allowed(self),
             "solved": solved,
-            "can_reopen": bool(page.reopen_stage_id),
+            "can_reopen": bool(page.reopen_stage_id) and page._accepts_messages(),
             "reopen_until": solved == "ask"
             and self.env._(
                 "You can answer until %(time)s.",
@@ -118,49 +118,46 @@ class HelpdeskStatusActionMixin(models.AbstractModel):
     # ------------------------------------------------------------
 
     def _rate_limit_status_post(self, page):
-        """Count one message from the page; refuse over the hourly limit.
+        """Count one message sent through this ticket's page, whoever its
+        author, accepted or not; refuse over the page's hourly limit.
 
-        Locked per ticket before counting (``helpdesk.status.page.lock``),
-        so that parallel posts cannot pass the limit together.
+        Counted by ``helpdesk.status.page.challenge._take_slot`` (the lock
+        and count of every public limit), so that parallel posts cannot pass
+        the limit together; called before the costly checks (files), so that
+        refused uploads count too.
 
-        :raise UserError: too many messages this hour
+        :raise UserError: too many messages this hour, or none allowed
         """
-        key = f"post:{self.id}"
-        Lock = self.env["helpdesk.status.page.lock"]
-        Lock._lock_keys(key)
-        since = fields.Datetime.now() - timedelta(hours=1)
-        messages = (
-            self.env["mail.message"]
-            .sudo()
-            .search(
-                [
-                    ("model", "=", "helpdesk.ticket"),
-                    ("res_id", "=", self.id),
-                    ("message_type", "=", "comment"),
-                    ("author_id", "=", self.partner_id.id),
-                    ("date", ">", since),
-                ],
-                order="date",
-            )
-        )
-        if len(messages) >= page.max_replies_per_hour:
-            raise UserError(
-                self.env._(
-                    "You have sent many messages in the last hour. You can send "
-                    "another after %(time)s.",
-                    time=self._format_status_time(
-                        messages[-page.max_replies_per_hour].date + timedelta(hours=1),
-                        self._get_status_page_tz(),
-                    ),
-                )
-            )
-        Lock._bump_keys(key)
+        self.ensure_one()
 
-    def _claim_status_form(self, nonce):
-        """Whether the form with ``nonce`` acts now (False: already sent)."""
-        return self.env["helpdesk.status.page.lock"]._claim_key(
-            f"form:{self.id}:{nonce}"
+        def refusal(until):
+            if not until:
+                return self.env._(
+                    "Messages cannot be sent from this page. Please contact support."
+                )
+            return self.env._(
+                "You have sent many messages in the last hour. You can send "
+                "another after %(time)s.",
+                time=self._format_status_time(until, self._get_status_page_tz()),
+            )
+
+        self.env["helpdesk.status.page.challenge"]._take_slot(
+            page, "reply", page.max_replies_per_hour, refusal, ticket=self
         )
+
+    @contextmanager
+    def _claim_status_form(self, nonce):
+        """Claim the form with ``nonce`` for what runs inside; yields whether
+        it acts now (False: already sent).
+
+        The claim is undone with the rest when the form is refused (a
+        ``UserError`` from inside): refused forms leave no claim behind,
+        and the same form can be sent again once corrected.
+        """
+        with self.env.cr.savepoint():
+            yield self.env["helpdesk.status.page.lock"]._claim_key(
+                f"form:{self.id}:{nonce}"
+            )
 
     # ------------------------------------------------------------
     # Actions
@@ -184,8 +181,9 @@ class HelpdeskStatusActionMixin(models.AbstractModel):
 
     def _post_status_reply(self, page, text, uploads, nonce):
         """Post the customer's reply with files; from a waiting stage, move
-        the ticket to the stage's reply stage. All checks pass before
-        anything is written.
+        the ticket to the stage's reply stage. The message is counted
+        against the hourly limit first (refused files count too), then the
+        files are checked; nothing else is written unless all checks pass.
 
         :param page: ``helpdesk.status.page`` serving the ticket
         :param str text: the customer's plain text
@@ -198,14 +196,15 @@ class HelpdeskStatusActionMixin(models.AbstractModel):
         if not page._is_reply_allowed(self):
             raise UserError(self.env._("Replies are not possible at this stage."))
         text = page._clean_reply_text(text)
-        uploads = page._check_uploads(uploads)
-        if not self._claim_status_form(nonce):
-            return False
         self._rate_limit_status_post(page)
-        message = self._post_status_message(text, uploads)
-        stage = self.stage_id
-        if stage.waiting_on_customer and stage.customer_reply_stage_id:
-            self.sudo().stage_id = stage.customer_reply_stage_id
+        with self._claim_status_form(nonce) as claimed:
+            if not claimed:
+                return False
+            uploads = page._check_uploads(uploads)
+            message = self._post_status_message(text, uploads)
+            stage = self.stage_id
+            if stage.waiting_on_customer and stage.customer_reply_stage_id:
+                self.sudo().stage_id = stage.customer_reply_stage_id
         return message
 
     def _check_status_solved_state(self, page, *states):
@@ -241,26 +240,27 @@ class HelpdeskStatusActionMixin(models.AbstractModel):
         if value not in range(1, 6):
             raise UserError(self.env._("Choose a rating from 1 to 5."))
         comment = page._clean_reply_text(comment, required=False)
-        if not self._claim_status_form(nonce):
-            return False
-        self.env["helpdesk.status.page.lock"]._lock_keys(f"rate:{self.id}")
-        self._check_status_solved_state(page, "rate")
-        rating = (
-            self.env["rating.rating"]
-            .sudo()
-            .create(
-                {
-                    "res_model_id": self.env["ir.model"]._get_id("helpdesk.ticket"),
-                    "res_id": self.id,
-                    "rating": value,
-                    "feedback": comment,
-                    "partner_id": self.partner_id.id,
-                    "rated_partner_id": self.user_id.partner_id.id,
-                    "consumed": True,
-                }
+        with self._claim_status_form(nonce) as claimed:
+            if not claimed:
+                return False
+            self.env["helpdesk.status.page.lock"]._lock_keys(f"rate:{self.id}")
+            self._check_status_solved_state(page, "rate")
+            rating = (
+                self.env["rating.rating"]
+                .sudo()
+                .create(
+                    {
+                        "res_model_id": self.env["ir.model"]._get_id("helpdesk.ticket"),
+                        "res_id": self.id,
+                        "rating": value,
+                        "feedback": comment,
+                        "partner_id": self.partner_id.id,
+                        "rated_partner_id": self.user_id.partner_id.id,
+                        "consumed": True,
+                    }
+                )
             )
-        )
-        self.env["helpdesk.status.page.lock"]._bump_keys(f"rate:{self.id}")
+            self.env["helpdesk.status.page.lock"]._bump_keys(f"rate:{self.id}")
         self.sudo()._message_log(
             body=plaintext2html(
                 self.env._("Rating: %(value)s/5", value=value)
@@ -279,14 +279,15 @@ class HelpdeskStatusActionMixin(models.AbstractModel):
         """
         self.ensure_one()
         self._check_status_solved_state(page, "ask", "rate", "done")
-        if not page.reopen_stage_id:
+        if not (page.reopen_stage_id and page._accepts_messages()):
             raise UserError(
                 self.env._("To reopen this request, please contact support.")
             )
         reason = page._clean_reply_text(reason)
-        if not self._claim_status_form(nonce):
-            return False
         self._rate_limit_status_post(page)
-        message = self._post_status_message(reason)
-        self.sudo().stage_id = page.reopen_stage_id
+        with self._claim_status_form(nonce) as claimed:
+            if not claimed:
+                return False
+            message = self._post_status_message(reason)
+            self.sudo().stage_id = page.reopen_stage_id
         return message

@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import ipaddress
 import secrets
 from datetime import timedelta
 
@@ -7,7 +8,11 @@ from odoo.exceptions import UserError
 from odoo.tools import consteq
 from odoo.tools.misc import hmac as hmac_tool
 
-from .helpdesk_status_page_verification_mixin import to_ascii_digits
+from .helpdesk_status_page_verification_mixin import (
+    MAX_CONTACT_INPUT,
+    clean_input,
+    to_ascii_digits,
+)
 
 CODE_HASH_SCOPE = "helpdesk_mgmt_status_page.code"
 HOUR = timedelta(hours=1)
@@ -36,6 +41,7 @@ class HelpdeskStatusPageChallenge(models.Model):
             ("code", "Code sent"),
             ("failure", "Wrong code entered"),
             ("request", "Verification request"),
+            ("reply", "Message from the page"),
         ],
         required=True,
         readonly=True,
@@ -74,31 +80,81 @@ class HelpdeskStatusPageChallenge(models.Model):
     # ------------------------------------------------------------
 
     @api.model
+    def _take_slot(self, page, kind, cap, refusal, ticket=None, ip=None):
+        """The one lock-and-count of the page's hourly limits: count the
+        rows of ``kind`` of the last hour for ``ticket`` (else ``ip``),
+        refuse at ``cap``, else record one more.
+
+        The key is locked before counting and bumped after the insert (see
+        ``helpdesk.status.page.lock``), so that parallel requests cannot
+        pass the limit together, on any worker or server.
+
+        :param int cap: rows allowed per hour; 0 refuses every request
+        :param refusal: ``function(until)`` giving the message; ``until``
+            is when the next request may pass (False with a cap of 0)
+        :return: the new row
+        :raise UserError: ``refusal(until)`` at the cap
+        """
+        key = f"{kind}:{ticket.id if ticket else ip}"
+        Lock = self.env["helpdesk.status.page.lock"]
+        Lock._lock_keys(key)
+        Challenge = self.sudo()
+        domain = [
+            ("kind", "=", kind),
+            ("ticket_id", "=", ticket.id) if ticket else ("ip", "=", ip),
+            ("create_date", ">", fields.Datetime.now() - HOUR),
+        ]
+        if cap <= 0:
+            raise UserError(refusal(False))
+        # The cap-th latest row: the next request passes when it leaves
+        # the hour.
+        rows = Challenge.search(domain, order="create_date desc, id desc", limit=cap)
+        if len(rows) >= cap:
+            raise UserError(refusal(rows[-1].create_date + HOUR))
+        row = Challenge.create(
+            {
+                "kind": kind,
+                "page_id": page.id,
+                "ticket_id": ticket and ticket.id,
+                "ip": ip,
+            }
+        )
+        Lock._bump_keys(key)
+        return row
+
+    @api.model
+    def _get_ip_key(self, ip):
+        """The network a limit counts ``ip`` in: an IPv4 address alone, an
+        IPv6 address with its /64 (one customer's line or LAN gets a whole
+        /64, and picks any address in it); anything else as given."""
+        try:
+            address = ipaddress.ip_address(ip or "")
+        except ValueError:
+            return (ip or "")[:64]
+        if address.version == 6 and address.ipv4_mapped:
+            address = address.ipv4_mapped
+        if address.version == 6:
+            return str(ipaddress.ip_network(f"{address}/64", strict=False))
+        return str(address)
+
+    @api.model
     def _rate_limit_ip(self, page, ip):
         """Count one verification request of ``ip``; refuse over the limit.
 
         :param page: ``helpdesk.status.page`` (``max_requests_per_ip_hour``)
-        :param str ip: the client's address
+        :param str ip: the client's address (IPv6: counted by /64)
         :raise UserError: too many requests this hour
         """
-        key = f"ip:{ip}"
-        self.env["helpdesk.status.page.lock"]._lock_keys(key)
-        Challenge = self.sudo()
-        domain = [
-            ("kind", "=", "request"),
-            ("ip", "=", ip),
-            ("create_date", ">", fields.Datetime.now() - HOUR),
-        ]
-        if Challenge.search_count(domain) >= page.max_requests_per_ip_hour:
-            oldest = Challenge.search(domain, order="create_date", limit=1)
-            raise UserError(
-                self.env._(
-                    "Too many attempts from your network. Try again after %(time)s.",
-                    time=page._format_customer_time(oldest.create_date + HOUR),
-                )
-            )
-        Challenge.create({"kind": "request", "page_id": page.id, "ip": ip})
-        self.env["helpdesk.status.page.lock"]._bump_keys(key)
+        self._take_slot(
+            page,
+            "request",
+            page.max_requests_per_ip_hour,
+            lambda until: self.env._(
+                "Too many attempts from your network. Try again after %(time)s.",
+                time=page._format_customer_time(until),
+            ),
+            ip=self._get_ip_key(ip),
+        )
 
     @api.model
     def _check_failures(self, page, ticket, rows):
@@ -281,7 +337,7 @@ class HelpdeskStatusPageChallenge(models.Model):
 
         :raise UserError: too long to be a code
         """
-        code = "".join((code or "").split())
+        code = "".join(clean_input(self.env, code, MAX_CONTACT_INPUT).split())
         if len(code) > MAX_CODE_INPUT:
             raise UserError(self.env._("This is not a code we sent."))
         return to_ascii_digits(code)

@@ -18,6 +18,10 @@ EMAIL_INPUT_RE = re.compile(r"[^@\s]+@[^@\s]+")
 CONTACT_SCOPE = "helpdesk_mgmt_status_page.contact"
 # Compared against when no ticket matched, so that both paths do the same work.
 NO_CONTACT = "\x00"
+# C0 and C1 control characters, DEL; without tab and line feed (multi-line
+# texts keep them) or with them (one-line entries).
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+LINE_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def to_ascii_digits(value):
@@ -28,18 +32,28 @@ def to_ascii_digits(value):
     )
 
 
-def clean_input(env, value, max_length):
-    """A form value, trimmed, refused when too long or not text.
+def clean_input(env, value, max_length, multiline=False):
+    """What a customer typed, as kept and compared: the one cleaner of every
+    text a customer sends (contact, ticket number, code, message, reason,
+    rating comment).
 
-    :raise UserError: longer than ``max_length`` or with a NUL character
+    Control characters (NUL included) are invisible and mean nothing in
+    what a person types, and PostgreSQL refuses NUL: they are dropped, as
+    are line breaks and tabs of a one-line entry. Line breaks are kept as
+    ``\\n`` in a ``multiline`` text. Then trimmed.
+
+    :param int max_length: most characters kept; longer is refused, not cut
+    :raise UserError: longer than ``max_length``
     """
-    value = (value or "").strip()
-    if len(value) > max_length or "\x00" in value:
+    value = value if isinstance(value, str) else ""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = (CONTROL_RE if multiline else LINE_CONTROL_RE).sub("", value).strip()
+    if len(value) > max_length:
         raise UserError(
             env._(
-                "This entry is too long or contains characters we cannot read "
-                "(%(count)s characters at most).",
-                count=max_length,
+                "This entry is too long: %(count)s characters, at most %(max)s.",
+                count=len(value),
+                max=max_length,
             )
         )
     return value

@@ -273,6 +273,35 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         return (self._get_status_email(), self.partner_phone)
 
+    def _get_status_contact_snapshot(self):
+        """What each ticket verifies against, and whether its phone is its
+        contact's, before a change of the contacts (see ``res.partner``)."""
+        return {
+            ticket.id: (
+                ticket._get_status_contacts(),
+                bool(ticket.partner_phone)
+                and ticket.partner_phone
+                in (ticket.partner_id.phone, ticket.partner_id.mobile),
+            )
+            for ticket in self
+        }
+
+    def _follow_status_contact(self, before):
+        """After the contacts' e-mail or phone changed: a ticket phone that
+        was the contact's follows it, and every ticket whose verification
+        data changed (the contact's e-mail used when the ticket has none, or
+        that phone) loses its grants, for good.
+
+        :param before: ``_get_status_contact_snapshot()`` from before
+        """
+        for ticket in self.filtered(lambda t: before[t.id][1]):
+            phone = ticket.partner_id.phone or ticket.partner_id.mobile
+            if phone != ticket.partner_phone:
+                ticket.partner_phone = phone  # revokes (see write)
+        self.filtered(
+            lambda t: t._get_status_contacts() != before[t.id][0]
+        )._revoke_status_access()
+
     def _revoke_status_access(self):
         """End every verification made for these tickets, for good."""
         for ticket in self.sudo():

@@ -1,11 +1,22 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import models
 
+# What the status page verifies tickets against, when it is the contact's.
+STATUS_CONTACT_FIELDS = {"email", "phone", "mobile"}
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
     def write(self, vals):
+        tickets = self.env["helpdesk.ticket"]
+        if STATUS_CONTACT_FIELDS.intersection(vals):
+            tickets = (
+                tickets.sudo()
+                .with_context(active_test=False)
+                .search([("partner_id", "in", self.ids)])
+            )
+            before = tickets._get_status_contact_snapshot()
         # A company's name is its partner's: renaming the partner renames the
         # company without res.company.write, which clears the status page's
         # cached header (see res.company).
@@ -13,4 +24,7 @@ class ResPartner(models.Model):
             [("partner_id", "in", self.ids)], limit=1
         ):
             self.env.registry.clear_cache()
-        return super().write(vals)
+        res = super().write(vals)
+        if tickets:
+            tickets._follow_status_contact(before)
+        return res

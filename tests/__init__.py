@@ -21,3 +21,4 @@ from . import test_customer_actions
 from . import test_action_security
 from . import test_install_and_rules
 from . import test_notification_defects
+from . import test_input_attacks
