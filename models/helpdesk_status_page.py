@@ -357,7 +357,12 @@ class HelpdeskStatusPage(models.Model):
                 status_page_preview=self.id,
                 tracking_disable=True,
                 mail_create_nolog=True,
+                mail_create_nosubscribe=True,
                 mail_notrack=True,
+                mail_auto_subscribe_no_notify=True,
+                # No e-mail sent after the commit: it would look for the
+                # messages rolled back with the sample.
+                mail_notify_force_send=False,
             )
         )
         with closing(self.env.cr.savepoint()):

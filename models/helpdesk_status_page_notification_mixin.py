@@ -3,7 +3,7 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 
 # What a test message rendered with a sample ticket keeps (see
-# action_send_test).
+# _send_status_test_sample).
 TEST_MAIL_FIELDS = ("subject", "body_html", "email_from", "email_to", "reply_to")
 TEST_SMS_FIELDS = ("number", "body", "partner_id")
 
@@ -94,7 +94,8 @@ class HelpdeskStatusPageNotificationMixin(models.AbstractModel):
         "helpdesk.ticket",
         string="Test with ticket",
         ondelete="set null",
-        help="Ticket whose e-mail and SMS 'Send test' renders.",
+        help="Ticket the preview and the e-mail and SMS of 'Send test' show. "
+        "Empty: the latest ticket of a linked team, else a sample ticket.",
     )
 
     def action_send_test(self):
@@ -115,29 +116,7 @@ class HelpdeskStatusPageNotificationMixin(models.AbstractModel):
         if ticket:
             mails, texts = page._send_status_test(ticket)
         else:
-            # The sample ticket goes with its savepoint: the messages are
-            # queued again after it, from what was rendered.
-            with page._sample_ticket() as sample:
-                mails, texts = page._send_status_test(sample)
-                mail_values = mails.read(TEST_MAIL_FIELDS, load=None)
-                sms_values = texts.read(TEST_SMS_FIELDS, load=None)
-            mails = (
-                self.env["mail.mail"]
-                .sudo()
-                .create(
-                    [
-                        {key: vals[key] for key in TEST_MAIL_FIELDS}
-                        for vals in mail_values
-                    ]
-                )
-            )
-            texts = (
-                self.env["sms.sms"]
-                .sudo()
-                .create(
-                    [{key: vals[key] for key in TEST_SMS_FIELDS} for vals in sms_values]
-                )
-            )
+            mails, texts = page._send_status_test_sample()
         recipients = ", ".join(mails.mapped("email_to") + texts.mapped("number"))
         if ticket:
             message = self.env._(
@@ -156,6 +135,25 @@ class HelpdeskStatusPageNotificationMixin(models.AbstractModel):
             "tag": "display_notification",
             "params": {"type": "success", "message": message},
         }
+
+    def _send_status_test_sample(self):
+        """``_send_status_test`` with a sample ticket. What it queues goes
+        with the sample's savepoint: it is queued again after, as rendered.
+        """
+        with self._sample_ticket() as sample:
+            mails, texts = self._send_status_test(sample)
+            mail_values = [
+                {key: vals[key] for key in TEST_MAIL_FIELDS}
+                for vals in mails.read(TEST_MAIL_FIELDS, load=None)
+            ]
+            sms_values = [
+                {key: vals[key] for key in TEST_SMS_FIELDS}
+                for vals in texts.read(TEST_SMS_FIELDS, load=None)
+            ]
+        return (
+            self.env["mail.mail"].sudo().create(mail_values),
+            self.env["sms.sms"].sudo().create(sms_values),
+        )
 
     def _send_status_test(self, ticket):
         """Queue the status e-mail and SMS rendered for ``ticket`` to the

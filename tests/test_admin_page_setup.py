@@ -150,10 +150,10 @@ class TestAdminPagePreviewAndTest(AdminPageSetupCommon):
     def test_send_test_shows_this_page_with_another_teams_ticket(self):
         page = self._new_page(test_ticket_id=self.ticket.id)
         action = page.action_send_test()
-        self.assertIn(self.ticket.number, action["params"]["message"])
         link = f"/status/{page.slug}/{self.ticket.status_token}"
         self.assertIn(link, self._last("mail.mail").body_html)
         self.assertIn(link, self._last("sms.sms").body)
+        self.assertIn(self.ticket.number, action["params"]["message"])
         self.assertNotIn(
             f"/status/{self.page.slug}/", self._last("mail.mail").body_html
         )
