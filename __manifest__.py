@@ -59,6 +59,7 @@
         "web.assets_tests": [
             "helpdesk_mgmt_status_page/static/tests/tours/status_page_tour.js",
             "helpdesk_mgmt_status_page/static/tests/tours/status_page_actions_tour.js",
+            "helpdesk_mgmt_status_page/static/tests/tours/status_page_admin_tour.js",
         ],
     },
     "demo": ["demo/helpdesk_status_page_demo.xml"],

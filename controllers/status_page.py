@@ -174,12 +174,18 @@ class StatusPageController(http.Controller):
         in its context."""
         return ticket._get_status_page_values(page)
 
-    def _render_ticket(self, page, ticket, preview=False):
+    def _render_ticket(self, page, ticket, preview=False, sample=False):
+        """The ticket view; ``preview``: an agent's, through ``page``
+        whatever page serves the ticket, of a made-up ticket with
+        ``sample``."""
         ticket = ticket.with_context(lang=request.env.lang)
+        if preview:
+            ticket = ticket.with_context(status_page_preview=page.id)
         values = self._prepare_ticket_values(page, ticket, preview)
         if preview:
             # The language switcher stays in the preview, through this page.
-            values["current_path"] = f"/status/preview/{ticket.id}?page_id={page.id}"
+            values["current_path"] = page._get_preview_path(not sample and ticket)
+            values["sample"] = sample
         else:
             ticket._touch_status_page_view()
             values["version"] = ticket._get_status_version(values)
@@ -246,27 +252,42 @@ class StatusPageController(http.Controller):
         stream = request.env["ir.binary"]._get_stream_from(attachment)
         return self._secure(stream.get_response(as_attachment=True))
 
+    def _get_preview_page(self, page_id, ticket=None):
+        """The page a helpdesk user previews: ``page_id``, else the page of
+        ``ticket``; empty unless they may read it (and ``ticket``)."""
+        Page = request.env["helpdesk.status.page"]
+        if not request.env.user.has_group("helpdesk_mgmt.group_helpdesk_user_own"):
+            return Page
+        if page_id and not ID_RE.fullmatch(page_id):
+            return Page
+        page = Page.browse(int(page_id)).exists() if page_id else Page
+        page = page or (ticket and ticket.status_page_id) or Page
+        try:
+            page.check_access("read")
+            if ticket is not None:
+                ticket.check_access("read")
+        except AccessError:
+            return Page
+        return page
+
     @status_route("/status/preview/<int:ticket_id>", "GET", auth="user")
     def status_preview(self, ticket_id, page_id=None, **kwargs):
         """What the customer sees, for helpdesk users who may read the
         ticket and the page, through its page or the page given; nothing
         is recorded."""
-        user = request.env.user
         ticket = request.env["helpdesk.ticket"].browse(ticket_id).exists()
-        if not (ticket and user.has_group("helpdesk_mgmt.group_helpdesk_user_own")):
-            return self._not_found()
-        if page_id and not ID_RE.fullmatch(page_id):
-            return self._not_found()
-        page = (
-            request.env["helpdesk.status.page"].browse(int(page_id)).exists()
-            if page_id
-            else ticket.status_page_id
-        )
-        try:
-            ticket.check_access("read")
-            page.check_access("read")
-        except AccessError:
-            return self._not_found()
+        page = ticket and self._get_preview_page(page_id, ticket)
         if not page:
             return self._not_found()
         return self._render_ticket(page.sudo(), ticket.sudo(), preview=True)
+
+    @status_route("/status/preview/sample", "GET", auth="user")
+    def status_preview_sample(self, page_id=None, **kwargs):
+        """The page given, with a made-up ticket: the preview of a page
+        that serves no ticket yet. Nothing of the ticket stays."""
+        page = page_id and self._get_preview_page(page_id)
+        if not page:
+            return self._not_found()
+        with page._sample_ticket() as ticket:
+            # Rendered inside: the ticket is gone after.
+            return self._render_ticket(page.sudo(), ticket, preview=True, sample=True)

@@ -1,9 +1,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
+from contextlib import closing, contextmanager
 from urllib.parse import urlsplit
 
+from markupsafe import Markup
+
 from odoo import api, fields, models, tools
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 # The page serving a ticket changes with these (see _get_routing).
 ROUTING_FIELDS = {"is_default", "company_id", "active"}
@@ -281,22 +284,13 @@ class HelpdeskStatusPage(models.Model):
         return action
 
     def action_preview(self):
-        """Open the customer's view of the test ticket through this page,
-        without verification; no test ticket: a recent ticket of a linked
-        team (of any team for the company's default page)."""
+        """Open the customer's view of a ticket through this page, without
+        verification: the ticket of ``_get_preview_ticket``, else a sample
+        ticket (a page with no ticket yet)."""
         self.ensure_one()
-        ticket = self.test_ticket_id or self._get_preview_ticket()
-        if not ticket:
-            raise UserError(
-                self.env._(
-                    "No ticket to preview the page with: link a team that has "
-                    "tickets, or choose a ticket in 'Test with ticket' "
-                    "(Notifications tab)."
-                )
-            )
         return {
             "type": "ir.actions.act_url",
-            "url": f"/status/preview/{ticket.id}?page_id={self.id}",
+            "url": self._get_preview_path(self._get_preview_ticket()),
             "target": "new",
         }
 
@@ -337,15 +331,69 @@ class HelpdeskStatusPage(models.Model):
         )
 
     def _get_preview_ticket(self):
-        """The latest ticket of a linked team, else (default page) of the
-        company."""
+        """The ticket the page's preview and test show: the test ticket,
+        else the latest ticket of a linked team, else (default page) of the
+        company; empty when there is none."""
         self.ensure_one()
+        if self.test_ticket_id:
+            return self.test_ticket_id
         domain = [("company_id", "=", self.company_id.id)]
         if self.team_ids or not self.is_default:
             domain.append(("team_id", "in", self.team_ids.ids))
         return self.env["helpdesk.ticket"].search(
             domain, order="create_date desc, id desc", limit=1
         )
+
+    def _get_preview_path(self, ticket=None):
+        """Path of the preview of ``ticket`` through this page; no ticket:
+        of a sample ticket (see ``_sample_ticket``)."""
+        self.ensure_one()
+        return f"/status/preview/{ticket.id if ticket else 'sample'}?page_id={self.id}"
+
+    @contextmanager
+    def _sample_ticket(self):
+        """A made-up ticket served by this page, for its preview and test
+        when it has no ticket to show: created in a savepoint rolled back on
+        exit, so that nothing of it stays (its number, history, messages).
+        Whatever is to outlive it must be built inside and kept as values.
+
+        :return: the sample ticket, as superuser, seen through this page
+        """
+        self.ensure_one()
+        Ticket = (
+            self.env["helpdesk.ticket"]
+            .sudo()
+            .with_context(
+                status_page_preview=self.id,
+                tracking_disable=True,
+                mail_create_nolog=True,
+                mail_create_nosubscribe=True,
+                mail_notrack=True,
+                mail_auto_subscribe_no_notify=True,
+                # No e-mail sent after the commit: it would look for the
+                # messages rolled back with the sample.
+                mail_notify_force_send=False,
+            )
+        )
+        with closing(self.env.cr.savepoint()):
+            yield Ticket.create(self._get_sample_ticket_values())
+
+    def _get_sample_ticket_values(self):
+        self.ensure_one()
+        return {
+            # Given, so that no number of the sequence is used up.
+            "number": self.env._("SAMPLE"),
+            "name": self.env._("Sample ticket"),
+            "description": Markup("<p>%s</p>")
+            % self.env._(
+                "A made-up ticket: this page serves no ticket yet, so its "
+                "preview and test show this one."
+            ),
+            "company_id": self.company_id.id,
+            "team_id": self.team_ids[:1].id,
+            "partner_name": self.env._("Sample customer"),
+            "partner_email": "customer@example.com",
+        }
 
     def _get_website(self):
         """Website the page's links point to."""

@@ -67,13 +67,9 @@ class HelpdeskStatusPageField(models.Model):
         string="Ticket field",
         required=True,
         ondelete="cascade",
-        domain="[('id', 'in', allowed_field_ids)]",
-    )
-    allowed_field_ids = fields.Many2many(
-        "ir.model.fields",
-        string="Fields customers may see",
-        compute="_compute_allowed_field_ids",
-        help="Ticket fields customers may see: what the picker offers.",
+        # Evaluated when the form loads, not per line: a new line's computed
+        # values start empty in the web client, a picker must not.
+        domain=lambda self: self._get_field_id_domain(),
     )
     # Stored so that the public page reads its lines in one query.
     field_name = fields.Char(string="Field name", related="field_id.name", store=True)
@@ -99,9 +95,10 @@ class HelpdeskStatusPageField(models.Model):
                 choices.setdefault(prop["name"], f"{label} ({team.name})")
         return sorted(choices.items(), key=lambda choice: choice[1].lower())
 
-    def _compute_allowed_field_ids(self):
-        # The same list for every line: one search for all of them.
-        allowed = (
+    @api.model
+    def _get_allowed_fields(self):
+        """The ticket fields customers may see: what the picker offers."""
+        return (
             self.env["ir.model.fields"]
             .sudo()
             .search(
@@ -112,7 +109,10 @@ class HelpdeskStatusPageField(models.Model):
             )
             .filtered(self._is_field_allowed)
         )
-        self.allowed_field_ids = allowed
+
+    @api.model
+    def _get_field_id_domain(self):
+        return [("id", "in", self._get_allowed_fields().ids)]
 
     @api.constrains("field_id", "property_name")
     def _check_field_id(self):
@@ -202,6 +202,11 @@ class HelpdeskStatusPageField(models.Model):
         self.env.registry.clear_cache()
         return super().unlink()
 
-    def _update_field_translations(self, field_name, translations, digest=None):
+    def _update_field_translations(
+        self, field_name, translations, digest=None, source_lang=None
+    ):
+        # Odoo's update_field_translations always passes source_lang.
         self.env.registry.clear_cache()
-        return super()._update_field_translations(field_name, translations, digest)
+        return super()._update_field_translations(
+            field_name, translations, digest=digest, source_lang=source_lang
+        )

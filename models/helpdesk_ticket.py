@@ -95,8 +95,15 @@ class HelpdeskTicket(models.Model):
             ticket.partner_phone = ticket.partner_id.phone or ticket.partner_id.mobile
 
     @api.depends("team_id.status_page_id", "company_id")
+    @api.depends_context("status_page_preview")
     def _compute_status_page_id(self):
         Page = self.env["helpdesk.status.page"]
+        # A page's preview and test show any ticket through that page: its
+        # labels, promise, link and templates, whatever page serves it.
+        preview = self.env.context.get("status_page_preview")
+        if preview:
+            self.status_page_id = Page.browse(preview)
+            return
         team_pages, default_pages = Page._get_routing()
         for ticket in self:
             ticket.status_page_id = Page.browse(
@@ -114,6 +121,7 @@ class HelpdeskTicket(models.Model):
             )
 
     @api.depends("partner_id.lang", "status_page_id")
+    @api.depends_context("status_page_preview")
     def _compute_status_page_lang(self):
         websites = {}
         for ticket in self:
@@ -126,6 +134,7 @@ class HelpdeskTicket(models.Model):
             ticket.status_page_lang = lang or False
 
     @api.depends("status_token", "status_page_id", "status_page_lang")
+    @api.depends_context("status_page_preview")
     def _compute_status_page_url(self):
         builders = {}
         for ticket in self:

@@ -1,0 +1,124 @@
+/** @odoo-module **/
+// License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+// An admin sets a status page up from scratch in the backend, clicking what a
+// person clicks: a new page for a team, a ticket field and a team property
+// chosen through the field picker, save, preview. The preview opens in a new
+// browser tab; the tour follows it in its own tab.
+import {browser} from "@web/core/browser/browser";
+import {registry} from "@web/core/registry";
+import {stepUtils} from "@web_tour/tour_service/tour_utils";
+
+const FIELDS = ".o_field_widget[name=field_ids]";
+
+function line(number) {
+    return `${FIELDS} .o_data_row:nth-child(${number}).o_selected_row`;
+}
+
+function pickFieldSteps(number, search, option) {
+    return [
+        {
+            content: "Add a line to the fields customers see",
+            trigger: `${FIELDS} .o_field_x2many_list_row_add a`,
+            run: "click",
+        },
+        {
+            content: "Search the ticket field in the picker of the new line",
+            trigger: `${line(number)} .o_field_widget[name=field_id] input`,
+            run: `edit ${search}`,
+        },
+        {
+            content: "The picker offers the ticket field",
+            trigger: `.o-autocomplete--dropdown-item a:contains(${option})`,
+            run: "click",
+        },
+    ];
+}
+
+registry.category("web_tour.tours").add("helpdesk_status_page_admin_tour", {
+    url: "/odoo",
+    steps: () => [
+        ...stepUtils.goToAppSteps(
+            "helpdesk_mgmt.helpdesk_ticket_main_menu",
+            "Open the Helpdesk app"
+        ),
+        {
+            trigger:
+                ".o_main_navbar [data-menu-xmlid='helpdesk_mgmt.helpdesk_ticket_config_main_menu']",
+            run: "click",
+        },
+        {
+            trigger:
+                ".dropdown-menu [data-menu-xmlid='helpdesk_mgmt_status_page.helpdesk_status_page_menu']",
+            run: "click",
+        },
+        {
+            content: "A new status page",
+            trigger: ".o_control_panel .o_list_button_add",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name=name] input",
+            run: "edit Printer care",
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name=slug] input",
+            run: "edit printer-care",
+        },
+        {
+            content: "Link the team whose tickets the page serves",
+            trigger: ".o_field_widget[name=team_ids] .o_field_x2many_list_row_add a",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_data_row td:contains(Printer team)",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=team_ids] .o_data_row:contains(Printer team)",
+        },
+        {
+            content: "Open the Fields tab",
+            trigger: ".o_notebook .nav-link[name=fields]",
+            run: "click",
+        },
+        ...pickFieldSteps(1, "Priority", "Priority"),
+        {
+            trigger: `${line(1)} .o_field_widget[name=label] input`,
+            run: "edit Urgency",
+        },
+        ...pickFieldSteps(2, "Properties", "Properties"),
+        {
+            content: "Choose the team's property the line shows",
+            trigger: `${line(2)} .o_field_widget[name=property_name] select`,
+            run: "selectByLabel Printer model",
+        },
+        ...stepUtils.saveForm(),
+        {
+            content: "Both lines are saved",
+            trigger: `${FIELDS} .o_data_row:contains(Printer model)`,
+        },
+        {
+            trigger: `${FIELDS} .o_data_row:contains(Urgency)`,
+        },
+        {
+            content: "Preview the page, in this tab",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_preview]",
+            async run(actions) {
+                browser.open = (url) => browser.location.assign(url);
+                await actions.click();
+            },
+        },
+        {
+            content: "The preview is marked as such",
+            trigger: ".alert:contains(Preview)",
+        },
+        {
+            content: "The ticket field, under the admin's label",
+            trigger: ".o_status_fields dt:contains(Urgency) + dd:contains(High)",
+        },
+        {
+            content: "The team's property",
+            trigger: ".o_status_fields dt:contains(Printer model) + dd:contains(LaserJet 4000)",
+        },
+    ],
+});
