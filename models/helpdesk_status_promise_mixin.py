@@ -7,7 +7,12 @@ import pytz
 from odoo import api, fields, models
 from odoo.osv import expression
 
-from ..tools.working_days import get_local_dates, get_promise_day, get_search_window
+from ..tools.working_days import (
+    get_local_date,
+    get_local_dates,
+    get_promise_day,
+    get_search_window,
+)
 
 # Statuses in which the team still owes the customer an answer.
 OPEN_STATUSES = ("received", "in_progress")
@@ -101,8 +106,7 @@ class HelpdeskStatusPromiseMixin(models.AbstractModel):
     def _get_status_local_date(self, value, tz=None):
         """Day of the naive UTC ``value`` in ``tz``, by default the page's."""
         self.ensure_one()
-        zone = pytz.timezone(tz or self._get_status_page_tz())
-        return pytz.utc.localize(value).astimezone(zone).date()
+        return get_local_date(value, tz or self._get_status_page_tz())
 
     def _is_status_promise_past(self, promise, now=None):
         """Whether ``promise`` is over: a datetime once passed, a day once

@@ -191,6 +191,20 @@ class TestWorkingDayTools(BaseCase):
         without_monday = [day for day in WEEKDAYS if day != NEXT_MON]
         self.assertEqual(working_days.get_promise_day(FRI, 2, without_monday), NEXT_WED)
 
+    def test_local_date(self):
+        created = datetime(2026, 3, 6, 23, 30)  # naive UTC, a Friday
+        self.assertEqual(working_days.get_local_date(created, "UTC"), FRI)
+        # Already Saturday in Riyadh, still Friday in New York.
+        riyadh = working_days.get_local_date(created, "Asia/Riyadh")
+        self.assertEqual(riyadh, date(2026, 3, 7))
+        self.assertEqual(working_days.get_local_date(created, "America/New_York"), FRI)
+        # Warsaw in summer time (UTC+2) from 29 March 2026 at 01:00 UTC.
+        warsaw = "Europe/Warsaw"
+        late = datetime(2026, 3, 28, 22, 30)
+        self.assertEqual(working_days.get_local_date(late, warsaw), date(2026, 3, 28))
+        summer = datetime(2026, 3, 29, 22, 30)
+        self.assertEqual(working_days.get_local_date(summer, warsaw), date(2026, 3, 30))
+
     def test_search_window(self):
         zone = pytz.timezone("Asia/Riyadh")
         start, end = working_days.get_search_window(FRI, NEXT_MON, 2, zone)

@@ -5,6 +5,14 @@ given as the sorted list of its local working dates."""
 from bisect import bisect_right
 from datetime import datetime, time, timedelta
 
+import pytz
+
+
+def get_local_date(value, tz):
+    """The day, in the time zone named ``tz``, of the naive UTC ``value``:
+    the day a ticket was created on, for the customer who sent it."""
+    return pytz.utc.localize(value).astimezone(pytz.timezone(tz)).date()
+
 
 def get_search_window(first, last, days, zone):
     """The period whose working days hold the promises of tickets created
