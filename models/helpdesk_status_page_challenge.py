@@ -1,6 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import ipaddress
-import secrets
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -8,18 +7,13 @@ from odoo.exceptions import UserError
 from odoo.tools import consteq
 from odoo.tools.misc import hmac as hmac_tool
 
-from .helpdesk_status_page_verification_mixin import (
-    MAX_CONTACT_INPUT,
-    clean_input,
-    to_ascii_digits,
-)
+from ..tools.code import MAX_CODE_INPUT, fold_code, generate_code
+from .helpdesk_status_page_verification_mixin import MAX_CONTACT_INPUT, clean_input
 
 CODE_HASH_SCOPE = "helpdesk_mgmt_status_page.code"
 HOUR = timedelta(hours=1)
 # The longest window any limit looks at: older rows are purged.
 DAY = timedelta(days=1)
-# Longer than any code: what is longer is a typo or an attack.
-MAX_CODE_INPUT = 32
 
 
 class HelpdeskStatusPageChallenge(models.Model):
@@ -311,7 +305,7 @@ class HelpdeskStatusPageChallenge(models.Model):
         refusal = self._get_send_refusal(page, ticket, rows, kind)[1]
         if refusal:
             raise UserError(refusal)
-        code = f"{secrets.randbelow(10**page.code_length):0{page.code_length}d}"
+        code = generate_code(page.code_length)
         challenge = self.sudo().create(
             {
                 "kind": "code",
@@ -337,10 +331,10 @@ class HelpdeskStatusPageChallenge(models.Model):
 
         :raise UserError: too long to be a code
         """
-        code = "".join(clean_input(self.env, code, MAX_CONTACT_INPUT).split())
+        code = fold_code(clean_input(self.env, code, MAX_CONTACT_INPUT))
         if len(code) > MAX_CODE_INPUT:
             raise UserError(self.env._("This is not a code we sent."))
-        return to_ascii_digits(code)
+        return code
 
     @api.model
     def _check_code(self, page, ticket, code):

@@ -1,35 +1,33 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
-import unicodedata
 from datetime import timedelta
 
 import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import consteq, email_normalize
-from odoo.tools.misc import hmac
+from odoo.tools import consteq
+
+from ..tools.code import to_ascii_digits
+from ..tools.contact import (
+    contact_digest,
+    mask_email,
+    mask_phone,
+    normalize_email_input,
+    normalize_stored_email,
+    phone_to_e164,
+)
 
 # Longest input worth parsing: an e-mail address is at most 254 characters.
 MAX_CONTACT_INPUT = 254
 MAX_NUMBER_INPUT = 64
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
-EMAIL_INPUT_RE = re.compile(r"[^@\s]+@[^@\s]+")
-CONTACT_SCOPE = "helpdesk_mgmt_status_page.contact"
 # Compared against when no ticket matched, so that both paths do the same work.
 NO_CONTACT = "\x00"
 # C0 and C1 control characters, DEL; without tab and line feed (multi-line
 # texts keep them) or with them (one-line entries).
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 LINE_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def to_ascii_digits(value):
-    """``value`` with every decimal digit (Arabic-Indic, full-width…) as
-    its ASCII digit, as phone keyboards in those scripts type them."""
-    return "".join(
-        str(unicodedata.decimal(char)) if char.isdecimal() else char for char in value
-    )
 
 
 def clean_input(env, value, max_length, multiline=False):
@@ -164,7 +162,8 @@ class HelpdeskStatusVerificationMixin(models.AbstractModel):
     def _contact_digest(self, value):
         """Keyed digest of a normalized contact: ASCII whatever the input,
         so that it can be compared in constant time."""
-        return hmac(self.env(su=True), CONTACT_SCOPE, value)
+        key = self.env["ir.config_parameter"].sudo().get_param("database.secret")
+        return contact_digest(key, value)
 
     def _normalize_contact(self, kind, value, ticket):
         """``value`` as compared: an e-mail lowercased (as Odoo normalizes
@@ -174,18 +173,12 @@ class HelpdeskStatusVerificationMixin(models.AbstractModel):
         :raise UserError: a phone number that cannot be read
         """
         if kind == "email":
-            value = value.lower()
-            return value if EMAIL_INPUT_RE.fullmatch(value) else ""
+            return normalize_email_input(value)
         country = (
             ticket._get_status_phone_country() if ticket else self.company_id.country_id
-        )
+        ) or self.env.company.country_id
         try:
-            return self.env["helpdesk.ticket"]._phone_format(
-                number=to_ascii_digits(value),
-                country=country,
-                force_format="E164",
-                raise_exception=True,
-            )
+            return phone_to_e164(to_ascii_digits(value), country.code)
         except UserError as error:
             raise UserError(
                 self.env._(
@@ -199,10 +192,7 @@ class HelpdeskStatusVerificationMixin(models.AbstractModel):
     def _get_stored_contact(self, ticket, kind):
         """The ticket's own contact of ``kind``, normalized; empty if none."""
         if kind == "email":
-            try:
-                return (email_normalize(ticket._get_status_email() or "") or "").lower()
-            except (ValueError, RecursionError):
-                return ""
+            return normalize_stored_email(ticket._get_status_email())
         return (ticket.partner_phone and ticket._format_status_phone()) or ""
 
     def _verify_contact(self, ticket, contact, by_number=False):
@@ -253,13 +243,8 @@ class HelpdeskStatusVerificationMixin(models.AbstractModel):
         if not stored:
             return ""
         if kind == "email":
-            local, domain = stored.split("@", 1)
-            return f"{local[:1]}•••@{domain}"
-        country = ticket._get_status_phone_country()
-        prefix = f"+{country.phone_code}" if country.phone_code else stored[:3]
-        if not stored.startswith(prefix):
-            prefix = stored[:3]
-        return f"{prefix} •• ••• {stored[-4:]}"
+            return mask_email(stored)
+        return mask_phone(stored, ticket._get_status_phone_country().phone_code)
 
     # ------------------------------------------------------------
     # Times

@@ -1,11 +1,18 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import threading
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 import pytz
 
 from odoo import api, fields, models
 from odoo.osv import expression
+
+from ..tools.working_days import (
+    get_local_date,
+    get_local_dates,
+    get_promise_day,
+    get_search_window,
+)
 
 # Statuses in which the team still owes the customer an answer.
 OPEN_STATUSES = ("received", "in_progress")
@@ -81,13 +88,10 @@ class HelpdeskStatusPromiseMixin(models.AbstractModel):
         working_days = calendar and self._get_status_working_days(
             calendar, min(created.values()), max(created.values()), days
         )
-        promises = {}
-        for ticket_id, day in created.items():
-            following = [d for d in working_days or () if d > day][days - 1 : days]
-            promises[ticket_id] = (
-                following[0] if following else day + timedelta(days=days)
-            )
-        return promises
+        return {
+            ticket_id: get_promise_day(day, days, working_days)
+            for ticket_id, day in created.items()
+        }
 
     @api.model
     def _get_status_working_days(self, calendar, first, last, days):
@@ -95,19 +99,14 @@ class HelpdeskStatusPromiseMixin(models.AbstractModel):
         ``first`` and far enough after ``last`` to hold ``days`` of them,
         public holidays left out; one read of the calendar for any batch."""
         zone = pytz.timezone(calendar.tz or "UTC")
-        start = zone.localize(datetime.combine(first + timedelta(days=1), time.min))
-        # A working day a week at least, and a month of holidays.
-        end = zone.localize(datetime.combine(last, time.max)) + timedelta(
-            days=7 * days + 31
-        )
+        start, end = get_search_window(first, last, days, zone)
         intervals = calendar._work_intervals_batch(start, end, tz=zone)[False]
-        return sorted({interval[0].astimezone(zone).date() for interval in intervals})
+        return get_local_dates((interval[0] for interval in intervals), zone)
 
     def _get_status_local_date(self, value, tz=None):
         """Day of the naive UTC ``value`` in ``tz``, by default the page's."""
         self.ensure_one()
-        zone = pytz.timezone(tz or self._get_status_page_tz())
-        return pytz.utc.localize(value).astimezone(zone).date()
+        return get_local_date(value, tz or self._get_status_page_tz())
 
     def _is_status_promise_past(self, promise, now=None):
         """Whether ``promise`` is over: a datetime once passed, a day once

@@ -5,6 +5,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.contact import phone_to_e164
+
 # A change of any of these may change who the customer is.
 CONTACT_FIELDS = {"partner_id", "partner_email", "partner_phone"}
 
@@ -352,12 +354,17 @@ class HelpdeskTicket(models.Model):
         :raise UserError: with ``raise_exception``, unreadable number
         """
         self.ensure_one()
-        return self._phone_format(
-            number=self.partner_phone if number is None else number,
-            country=self._get_status_phone_country(),
-            force_format="E164",
-            raise_exception=raise_exception,
-        )
+        number = self.partner_phone if number is None else number
+        if not number:
+            return False
+        # As _phone_format: without a country of its own, the user's company's.
+        country = self._get_status_phone_country() or self.env.company.country_id
+        try:
+            return phone_to_e164(number, country.code)
+        except UserError:
+            if raise_exception:
+                raise
+            return False
 
     def _touch_status_page_view(self):
         """Record that the customer opened the page, at most once a minute:

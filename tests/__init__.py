@@ -23,3 +23,4 @@ from . import test_install_and_rules
 from . import test_notification_defects
 from . import test_input_attacks
 from . import test_admin_page_setup
+from . import test_tools
