@@ -19,3 +19,4 @@ from . import test_quiet_hours
 from . import test_conversation
 from . import test_customer_actions
 from . import test_action_security
+from . import test_customer_view
