@@ -58,6 +58,7 @@ class HelpdeskStatusPageVisit(models.Model):
                 since=now - VISIT_RESOLUTION,
             )
         )
+        self.invalidate_model(["date"])
         ticket.invalidate_recordset(["status_page_last_view"])
 
     @api.model

@@ -22,6 +22,11 @@ class TestCustomerSummary(StatusPageActionCommon):
             {"name": "Archived", "closed": True, "main_status": "closed"}
         )
 
+    def setUp(self):
+        super().setUp()
+        # Created on January 1st: every move of the test comes after.
+        self.ticket.status_log_ids.sudo().date = datetime(2026, 1, 1, 8, 0)
+
     def _move(self, stage, day):
         """Move the ticket to ``stage`` on January ``day``, 2026, 08:00."""
         self.ticket.stage_id = stage
@@ -48,7 +53,6 @@ class TestCustomerSummary(StatusPageActionCommon):
         ], html
 
     def test_cancelled_says_closed_never_resolved(self):
-        self.ticket.status_log_ids.sudo().date = datetime(2026, 1, 1, 8, 0)
         self._move(self.stage_cancelled, 2)
         values = self._values()
         self.assertEqual(self._states(values)["resolved"], "skipped")
