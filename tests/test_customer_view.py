@@ -54,16 +54,18 @@ class TestCustomerSummary(StatusPageActionCommon):
 
     def test_cancelled_says_closed_never_resolved(self):
         self._move(self.stage_cancelled, 2)
+        self.ticket.user_id = False
+        self.company.partner_id.tz = False
+        self._grant()
+        outcome, html = self._outcome_html()
+        self.assertNotIn("Resolved on", html)
+        self.assertEqual(outcome, ["Closed on Jan 2, 2026, 8:00 AM."])
         values = self._values()
         self.assertEqual(self._states(values)["resolved"], "skipped")
         self.assertEqual(
             [(o["status"], o["date_display"]) for o in values["outcome"]],
             [("closed", "Jan 2, 2026, 8:00 AM")],
         )
-        self._grant()
-        outcome, html = self._outcome_html()
-        self.assertEqual(outcome, ["Closed on Jan 2, 2026, 8:00 AM."])
-        self.assertNotIn("Resolved on", html)
 
     def test_closed_without_resolution(self):
         self._move(self.stage_progress, 2)
