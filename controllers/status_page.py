@@ -2,12 +2,15 @@
 import functools
 import re
 import secrets
+import time
 
 from odoo import http
 from odoo.exceptions import AccessError
 from odoo.http import request
 
+from ..models.helpdesk_status_grant import SESSION_PREFIX
 from ..models.helpdesk_status_page import SLUG_RE
+from ..models.helpdesk_status_page_visit import VISIT_RESOLUTION
 
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
@@ -26,6 +29,7 @@ PAGE_CSP = (
 )
 DOWNLOAD_CSP = "default-src 'none'; frame-ancestors 'none'"
 ID_RE = re.compile(r"[0-9]{1,9}")
+VISIT_SECONDS = VISIT_RESOLUTION.total_seconds()
 
 
 def only_method(method):
@@ -187,7 +191,7 @@ class StatusPageController(http.Controller):
             values["current_path"] = page._get_preview_path(not sample and ticket)
             values["sample"] = sample
         else:
-            ticket._touch_status_page_view()
+            self._record_visit(ticket)
             values["version"] = ticket._get_status_version(values)
         return self._render(
             "helpdesk_mgmt_status_page.status_page_ticket",
@@ -195,6 +199,18 @@ class StatusPageController(http.Controller):
                 page, ticket.sudo().status_token, preview=preview, **values
             ),
         )
+
+    def _record_visit(self, ticket):
+        """Record the customer's visit (never on the ticket row), at most
+        once a minute per browser: the session, read anyway, remembers the
+        last one, so a reload costs no query."""
+        key = f"{SESSION_PREFIX}seen_{ticket.id}"
+        now = time.time()
+        seen = request.session.get(key)
+        if isinstance(seen, int | float) and 0 <= now - seen < VISIT_SECONDS:
+            return
+        ticket._touch_status_page_view()
+        request.session[key] = now
 
     def _render_form(self, page, token=None, ticket=None):
         """The contact form, with what the last refused POST left: its

@@ -1,5 +1,6 @@
 from . import res_company
 from . import res_partner
+from . import ir_attachment
 from . import helpdesk_ticket_stage
 from . import helpdesk_status_page_verification_mixin
 from . import helpdesk_status_page_appearance_mixin
@@ -21,3 +22,4 @@ from . import helpdesk_status_page_lock
 from . import helpdesk_status_page_code_message
 from . import helpdesk_status_page_challenge
 from . import helpdesk_status_grant
+from . import helpdesk_status_page_visit

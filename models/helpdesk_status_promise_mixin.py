@@ -14,8 +14,9 @@ from ..tools.working_days import (
     get_search_window,
 )
 
-# Statuses in which the team still owes the customer an answer.
-OPEN_STATUSES = ("received", "in_progress")
+# OPEN_STATUSES: the team still owes the customer an answer.
+from .helpdesk_ticket_status_log import FINISHING_STATUSES, OPEN_STATUSES
+
 LATE_BATCH_SIZE = 200
 
 
@@ -123,25 +124,41 @@ class HelpdeskStatusPromiseMixin(models.AbstractModel):
         return (self.stage_id.main_status or "received") in OPEN_STATUSES
 
     def _get_status_promise_values(self, timeline, tz):
-        """The promise block of the public view.
+        """The promise block of the public view, or what became of the
+        request, told as the timeline tells it: "Resolved on" only when the
+        timeline's Resolved step is done, "Closed on" when its Closed step
+        is, and an earlier resolution undone by a re-opening as the history
+        the timeline shows.
 
-        :param list timeline: steps of ``_get_status_timeline``
+        :param list timeline: steps of ``_get_status_timeline``, with their
+            ``history_display``
         :param str tz: the page's time zone
         :return: dict with ``promise`` and ``promise_display``/``_iso``,
-            ``late``, ``resolved_display``/``_iso``
+            ``late``, ``outcome`` (list of dicts with ``status``, ``label``,
+            ``date_display``, ``date_iso``) and ``reopened``
+            (the history lines of the re-opening)
         """
         self.ensure_one()
-        reached = {step["status"]: step["date"] for step in timeline}
-        if not self._is_status_open():
-            resolved = reached.get("resolved") or reached.get("closed")
-            return {
-                "promise": False,
-                "resolved_display": resolved and self._format_status_time(resolved, tz),
-                "resolved_iso": resolved and resolved.isoformat() + "Z",
-            }
+        reopened = [
+            step["history_display"] for step in timeline if step["history_display"]
+        ]
+        if self.stage_id.closed or not self._is_status_open():
+            outcome = [
+                {
+                    "status": step["status"],
+                    "label": step["label"],
+                    "date_display": self._format_status_time(step["date"], tz),
+                    "date_iso": step["date"].isoformat() + "Z",
+                }
+                for step in timeline
+                if step["status"] in FINISHING_STATUSES
+                and step["state"] in ("done", "current")
+                and step["date"]
+            ]
+            return {"promise": False, "outcome": outcome, "reopened": reopened}
         promise = self._get_status_promises()[self.id]
         if not promise:
-            return {"promise": False}
+            return {"promise": False, "reopened": reopened}
         if isinstance(promise, datetime):
             display, iso = self._format_status_time(promise, tz), promise.isoformat()
             iso += "Z"
@@ -152,6 +169,7 @@ class HelpdeskStatusPromiseMixin(models.AbstractModel):
             "promise_display": display,
             "promise_iso": iso,
             "late": self._is_status_promise_past(promise),
+            "reopened": reopened,
         }
 
     # ------------------------------------------------------------

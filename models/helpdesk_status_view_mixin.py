@@ -15,15 +15,27 @@ from odoo.tools import (
 from odoo.tools.misc import babel_locale_parse
 
 from .helpdesk_ticket_stage import MAIN_STATUSES
+from .helpdesk_ticket_status_log import FINISHING_STATUSES
+
+# Bodies longer than this are sanitized on each view, never remembered:
+# the cache holds at most SANITIZE_CACHE_SIZE bodies of this size.
+SANITIZE_CACHE_MAX_LENGTH = 20_000
+SANITIZE_CACHE_SIZE = 512
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=SANITIZE_CACHE_SIZE)
+def _sanitize_html_cached(html):
+    return Markup(html_sanitize(html))
+
+
 def sanitize_html(html):
     """``html`` sanitized again for a customer, as Markup: a translation or
     a body may come from anywhere (import, SQL, another module). Remembered,
-    as every reload shows the same bodies; the result only depends on
-    ``html``."""
-    return Markup(html_sanitize(html))
+    as every reload shows the same bodies (the result only depends on
+    ``html``), unless very large: the cache stays a few megabytes at most."""
+    if html and len(html) > SANITIZE_CACHE_MAX_LENGTH:
+        return Markup(html_sanitize(html))
+    return _sanitize_html_cached(html)
 
 
 @functools.cache
@@ -55,16 +67,21 @@ class HelpdeskStatusViewMixin(models.AbstractModel):
         """The main statuses of the customer timeline, for one ticket.
 
         A step before the current one is ``done``, the current one ``current``,
-        later ones ``upcoming`` without a time, even if reached before a
-        re-opening. A finished ticket (a stage of helpdesk_mgmt marked
-        ``closed``) has nothing to come: its current step is ``done``, the
-        steps after it are left out, and a step before it that the ticket
-        never reached is ``skipped`` (a ticket cancelled while new is
-        "Closed", never "Resolved").
+        later ones ``upcoming`` without a time. A finished ticket (a stage of
+        helpdesk_mgmt marked ``closed``) has nothing to come: its current step
+        is ``done``, the steps after it are left out, and a step before it
+        that the ticket never reached is ``skipped`` (a ticket cancelled while
+        new is "Closed", never "Resolved").
+
+        A re-opening (from resolved or closed back to an open status) undoes
+        the resolution: the finishing steps only count what happened since,
+        and one reached before it carries it as ``history`` ("Resolved on X,
+        reopened on Y"), shown under the step, upcoming or skipped again.
 
         :return: list of dicts with ``status``, ``label``, ``state``,
-            ``current`` and ``date``, and the time of the last status change
-            (the history's last row)
+            ``current``, ``date`` and ``history`` (``(date, reopened)`` or
+            False), and the time of the last status change (the history's
+            last row)
         """
         self.ensure_one()
         labels = (
@@ -72,9 +89,12 @@ class HelpdeskStatusViewMixin(models.AbstractModel):
             if self.status_page_id
             else dict(MAIN_STATUSES)
         )
-        reached, last_change = self.env["helpdesk.ticket.status.log"]._get_status_dates(
-            self
-        )[self.id]
+        dates = self.env["helpdesk.ticket.status.log"]._get_status_dates(self)[self.id]
+        reached = dict(dates["first"])
+        for status in FINISHING_STATUSES:
+            reached.pop(status, None)
+            if status in dates["since_reopened"]:
+                reached[status] = dates["since_reopened"][status]
         # A ticket is received when it is created, history or not.
         reached.setdefault("received", self.create_date)
         statuses = [status for status, _label in MAIN_STATUSES]
@@ -92,6 +112,11 @@ class HelpdeskStatusViewMixin(models.AbstractModel):
                 state = "done"
             else:
                 state = "current"
+            undone = (
+                state in ("upcoming", "skipped")
+                and status in FINISHING_STATUSES
+                and dates["reopened"]
+            )
             timeline.append(
                 {
                     "status": status,
@@ -101,9 +126,33 @@ class HelpdeskStatusViewMixin(models.AbstractModel):
                     "date": reached.get(status)
                     if state in ("done", "current")
                     else False,
+                    "history": undone
+                    and status in dates["last"]
+                    and (dates["last"][status], dates["reopened"]),
                 }
             )
-        return timeline, last_change or self.create_date
+        return timeline, dates["last_change"] or self.create_date
+
+    @api.model
+    def _format_status_history(self, step, tz):
+        """What a timeline step undone by a re-opening says: "Resolved on X,
+        reopened on Y"; False for a step without such history."""
+        if not step["history"]:
+            return False
+        date, reopened = (
+            self._format_status_time(value, tz) for value in step["history"]
+        )
+        if step["status"] == "resolved":
+            return self.env._(
+                "Resolved on %(date)s, reopened on %(reopened)s.",
+                date=date,
+                reopened=reopened,
+            )
+        return self.env._(
+            "Closed on %(date)s, reopened on %(reopened)s.",
+            date=date,
+            reopened=reopened,
+        )
 
     def _get_status_page_tz(self):
         """Time zone of the page: the assigned agent's, else the company's,
@@ -112,29 +161,58 @@ class HelpdeskStatusViewMixin(models.AbstractModel):
         return self.status_page_tz
 
     def _get_status_page_attachments(self):
-        """The ticket's attachments customers may download: its own files
-        and those of its public messages (see ``_get_public_message_sql``),
-        never those of notes, notifications or other records, nor of binary
-        fields, in one query.
+        """The ticket's files customers may download (see
+        ``_query_status_page_attachments``), in one query.
 
         :return: ``{id: name}``, in upload order
         """
         self.ensure_one()
+        return self._query_status_page_attachments()
+
+    def _query_status_page_attachments(self, include_shared=True):
+        """The stored files of these tickets that reached their customer:
+        those of public messages (see ``_get_public_message_sql``, the
+        customer's replies included) and those made with the ticket, by the
+        request that created it (an e-mail, the website form) and in no
+        other message; with ``include_shared``, also those an agent shared
+        on the status page. Never files added in the chatter or generated
+        later, those of notes or of other records, nor of binary fields.
+
+        :return: ``{id: name}``, in upload order
+        """
+        self.env["ir.attachment"].flush_model(
+            ["res_model", "res_id", "res_field", "type", "status_page_shared"]
+        )
+        self.env["mail.message"].flush_model()
+        self.flush_model(["create_date", "create_uid"])
         self.env.cr.execute(
             SQL(
                 """
                 SELECT a.id, a.name FROM ir_attachment a
-                 WHERE a.res_model = 'helpdesk.ticket' AND a.res_id = %(ticket)s
-                   AND a.res_field IS NULL
-                   AND NOT EXISTS (
-                       SELECT 1 FROM message_attachment_rel r
-                         JOIN mail_message m ON m.id = r.message_id
-                        WHERE r.attachment_id = a.id
-                          AND NOT (m.res_id = %(ticket)s AND %(public)s)
+                  JOIN helpdesk_ticket t ON t.id = a.res_id
+                 WHERE a.res_model = 'helpdesk.ticket' AND a.res_id = ANY(%(tickets)s)
+                   AND a.res_field IS NULL AND a.type = 'binary'
+                   AND (
+                       (%(shared)s AND a.status_page_shared)
+                       OR EXISTS (
+                           SELECT 1 FROM message_attachment_rel r
+                             JOIN mail_message m ON m.id = r.message_id
+                            WHERE r.attachment_id = a.id AND m.res_id = a.res_id
+                              AND %(public)s
+                       )
+                       OR (
+                           a.create_date = t.create_date
+                           AND a.create_uid IS NOT DISTINCT FROM t.create_uid
+                           AND NOT EXISTS (
+                               SELECT 1 FROM message_attachment_rel r
+                                WHERE r.attachment_id = a.id
+                           )
+                       )
                    )
                  ORDER BY a.id
                 """,
-                ticket=self.id,
+                tickets=self.ids,
+                shared=include_shared,
                 public=self._get_public_message_sql(),
             )
         )
@@ -217,7 +295,12 @@ class HelpdeskStatusViewMixin(models.AbstractModel):
         definition = self.env["helpdesk.ticket.team"]._get_status_properties_definition(
             self.team_id.id
         )
-        properties = field._dict_to_list(self.properties or {}, definition)
+        # The cached definition is frozen: each property is copied before
+        # its value and display names are added to it.
+        values = self.properties or {}
+        properties = [
+            {**prop, "value": values.get(prop["name"])} for prop in definition
+        ]
         field._parse_json_types(
             properties, self.env, field._get_res_ids_per_model(self, [properties])
         )
@@ -256,7 +339,14 @@ class HelpdeskStatusViewMixin(models.AbstractModel):
             return self._format_status_time(value, tz) if value else "—"
 
         steps, last_change = self._get_status_timeline()
-        timeline = [dict(step, date_display=when(step["date"])) for step in steps]
+        timeline = [
+            dict(
+                step,
+                date_display=when(step["date"]),
+                history_display=self._format_status_history(step, tz),
+            )
+            for step in steps
+        ]
         description = self.description
         return {
             "ticket": self,
@@ -276,5 +366,5 @@ class HelpdeskStatusViewMixin(models.AbstractModel):
                 else {}
             ),
             "tz": tz,
-            **self._get_status_promise_values(steps, tz),
+            **self._get_status_promise_values(timeline, tz),
         }

@@ -1,6 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import secrets
-from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -70,8 +69,7 @@ class HelpdeskTicket(models.Model):
     )
     status_page_last_view = fields.Datetime(
         string="Customer last saw the status",
-        readonly=True,
-        copy=False,
+        compute="_compute_status_page_last_view",
         help="When the customer last opened the status page after verification.",
     )
     customer_status_label = fields.Char(
@@ -95,6 +93,13 @@ class HelpdeskTicket(models.Model):
     def _compute_partner_phone(self):
         for ticket in self.filtered("partner_id"):
             ticket.partner_phone = ticket.partner_id.phone or ticket.partner_id.mobile
+
+    def _compute_status_page_last_view(self):
+        # Kept apart (helpdesk.status.page.visit): a page view never writes
+        # the ticket.
+        last_views = self.env["helpdesk.status.page.visit"]._get_last_views(self)
+        for ticket in self:
+            ticket.status_page_last_view = last_views.get(ticket.id, False)
 
     @api.depends("team_id.status_page_id", "company_id")
     @api.depends_context("status_page_preview")
@@ -367,10 +372,7 @@ class HelpdeskTicket(models.Model):
             return False
 
     def _touch_status_page_view(self):
-        """Record that the customer opened the page, at most once a minute:
-        reloads and parallel requests then do not contend for the row."""
+        """Record that the customer opened the page (see
+        ``helpdesk.status.page.visit``); the ticket row is not written."""
         self.ensure_one()
-        now = fields.Datetime.now()
-        last = self.status_page_last_view
-        if not last or now - last > timedelta(minutes=1):
-            self.sudo().status_page_last_view = now
+        self.env["helpdesk.status.page.visit"].sudo()._record(self)

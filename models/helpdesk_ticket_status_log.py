@@ -4,6 +4,10 @@ from odoo.tools import SQL
 
 from .helpdesk_ticket_stage import MAIN_STATUSES
 
+# Moving from a finishing status back to an open one re-opens a ticket.
+OPEN_STATUSES = ("received", "in_progress")
+FINISHING_STATUSES = ("resolved", "closed")
+
 
 class HelpdeskTicketStatusLog(models.Model):
     _name = "helpdesk.ticket.status.log"
@@ -73,19 +77,64 @@ class HelpdeskTicketStatusLog(models.Model):
 
     @api.model
     def _get_status_dates(self, tickets):
-        """First time each ticket reached each main status, and its last
-        status change, in one query.
+        """When each ticket reached each main status, and its last status
+        change and latest re-opening, in one query.
 
-        :return: ``{ticket_id: ({main_status: datetime}, last datetime)}``
+        A re-opening is a move from a finishing status (resolved, closed)
+        back to an open one; what the ticket reached before it stays known,
+        as history.
+
+        :return: ``{ticket_id: {...}}`` with ``first`` (first time each
+            status was reached), ``since_reopened`` (first time since the
+            latest re-opening), ``last`` (latest time each status was
+            reached), ``reopened`` (latest re-opening or False) and
+            ``last_change`` (the history's last row or False)
         """
-        first = {ticket_id: {} for ticket_id in tickets.ids}
-        last = dict.fromkeys(tickets.ids, False)
-        groups = self.sudo()._read_group(
-            [("ticket_id", "in", tickets.ids)],
-            ["ticket_id", "main_status"],
-            ["date:min", "date:max"],
+        result = {
+            ticket_id: {
+                "first": {},
+                "since_reopened": {},
+                "last": {},
+                "reopened": False,
+                "last_change": False,
+            }
+            for ticket_id in tickets.ids
+        }
+        if not result:
+            return result
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH moves AS (
+                    SELECT ticket_id, main_status, date,
+                           main_status IN %(open)s AND lag(main_status) OVER (
+                               PARTITION BY ticket_id ORDER BY date, id
+                           ) IN %(finishing)s AS reopening
+                      FROM helpdesk_ticket_status_log
+                     WHERE ticket_id = ANY(%(ids)s)
+                ), cycles AS (
+                    SELECT *, max(date) FILTER (WHERE reopening)
+                              OVER (PARTITION BY ticket_id) AS reopened
+                      FROM moves
+                )
+                SELECT ticket_id, main_status, min(date),
+                       min(date) FILTER (WHERE reopened IS NULL OR date >= reopened),
+                       max(date), max(reopened)
+                  FROM cycles
+                 GROUP BY ticket_id, main_status
+                """,
+                open=OPEN_STATUSES,
+                finishing=FINISHING_STATUSES,
+                ids=tickets.ids,
+            )
         )
-        for ticket, status, first_date, last_date in groups:
-            first[ticket.id][status] = first_date
-            last[ticket.id] = max(last[ticket.id] or last_date, last_date)
-        return {ticket_id: (first[ticket_id], last[ticket_id]) for ticket_id in first}
+        for ticket_id, status, first, since, last, reopened in self.env.cr.fetchall():
+            dates = result[ticket_id]
+            dates["first"][status] = first
+            if since:
+                dates["since_reopened"][status] = since
+            dates["last"][status] = last
+            dates["reopened"] = reopened or dates["reopened"]
+            dates["last_change"] = max(dates["last_change"] or last, last)
+        return result

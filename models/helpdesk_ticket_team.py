@@ -1,6 +1,16 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
+from odoo.tools import frozendict
+
+
+def freeze(value):
+    """``value`` (JSON: dicts, lists, scalars) as an immutable copy."""
+    if isinstance(value, dict):
+        return frozendict({key: freeze(item) for key, item in value.items()})
+    if isinstance(value, list | tuple):
+        return tuple(freeze(item) for item in value)
+    return value
 
 
 class HelpdeskTicketTeam(models.Model):
@@ -65,5 +75,7 @@ class HelpdeskTicketTeam(models.Model):
     @tools.ormcache("team_id")
     def _get_status_properties_definition(self, team_id):
         """The ticket properties of team ``team_id``: a status page showing
-        properties reads them on every view, an admin rarely edits them."""
-        return self.sudo().browse(team_id).ticket_properties or []
+        properties reads them on every view, an admin rarely edits them.
+        Shared by every request of the server, so frozen: a tuple of
+        read-only dicts, lists as tuples, that no caller can alter."""
+        return freeze(self.sudo().browse(team_id).ticket_properties or [])

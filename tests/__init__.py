@@ -24,3 +24,4 @@ from . import test_notification_defects
 from . import test_input_attacks
 from . import test_admin_page_setup
 from . import test_tools
+from . import test_customer_view
