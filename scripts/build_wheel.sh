@@ -20,5 +20,12 @@ wheel=$(ls "$REPO_DIR"/dist/odoo_addon_helpdesk_mgmt_status_page-*.whl)
 target=$(mktemp -d)
 "$ODOO_PYTHON" -m pip install --quiet --no-deps --target "$target" "$wheel"
 test -f "$target/odoo/addons/$MODULE/__manifest__.py"
+# The repository's tooling stays out of the addon (.gitattributes).
+for tooling in bench scripts .ci bridges; do
+    if [ -e "$target/odoo/addons/$MODULE/$tooling" ]; then
+        log "the wheel ships $tooling/, which .gitattributes should leave out"
+        exit 1
+    fi
+done
 rm -rf "$target"
 log "built $wheel"
