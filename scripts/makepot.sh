@@ -16,6 +16,12 @@ odoo_cmd -d "$DB" -i "$MODULE" --without-demo=all --stop-after-init --no-http \
 odoo_cmd -d "$DB" --i18n-export="$POT" --modules="$MODULE" --stop-after-init \
     --no-http --log-level=warn
 dropdb --if-exists "$DB"
+# Values this module's data sets on helpdesk_mgmt's records (default stages'
+# customer labels), which Odoo's export of this module leaves out.
+foreign=$(mktemp --suffix=.pot)
+"$ODOO_PYTHON" "$REPO_DIR/scripts/pot_foreign_records.py" "$REPO_DIR" >"$foreign"
+msgcat --output-file="$POT" "$POT" "$foreign"
+rm -f "$foreign"
 for po in "$REPO_DIR"/i18n/*.po; do
     [ -e "$po" ] || continue
     msgmerge --quiet --update --no-fuzzy-matching --backup=none "$po" "$POT"
