@@ -37,7 +37,9 @@ def main(module_dir):
                 continue
             for field in record.iter("field"):
                 if field.get("name") in fields and (field.text or "").strip():
-                    reference = f"model:{record.get('model')},{field.get('name')}:{xmlid}"
+                    reference = (
+                        f"model:{record.get('model')},{field.get('name')}:{xmlid}"
+                    )
                     entries.setdefault(field.text.strip(), []).append(reference)
     for msgid, references in entries.items():
         print(f"#. module: {MODULE}")
