@@ -538,11 +538,10 @@ class HelpdeskTicket(models.Model):
         """
         if self:
             self.ensure_one()
-        return first_valid_tz(
-            self.partner_id.tz,
-            self.env.context.get("status_customer_tz"),
-            default=self._get_status_page_tz(page),
+        customer_tz = first_valid_tz(
+            self.partner_id.tz, self.env.context.get("status_customer_tz"), default=None
         )
+        return customer_tz or self._get_status_page_tz(page)
 
     @api.model
     def _format_status_date(self, value):

@@ -13,6 +13,7 @@ class TestTimeZoneRules(StatusPageCommon):
         super().setUpClass()
         cls.company.partner_id.tz = "Europe/Warsaw"
         cls.partner.tz = False
+        cls.ticket.user_id = False
 
     def _with_browser(self, tz, ticket=None):
         ticket = self.ticket if ticket is None else ticket
@@ -21,8 +22,10 @@ class TestTimeZoneRules(StatusPageCommon):
     def test_page_zone_skips_unknown_zones(self):
         self.ticket.user_id = self.env.user
         self.env.cr.execute(
-            "UPDATE res_users SET tz = 'Mars/Olympus' WHERE id = %s", [self.env.uid]
+            "UPDATE res_partner SET tz = 'Mars/Olympus' WHERE id = %s",
+            [self.env.user.partner_id.id],
         )
+        self.env.user.partner_id.invalidate_recordset(["tz"])
         self.env.user.invalidate_recordset(["tz"])
         self.ticket._compute_status_page_tz()
         self.assertEqual(self.ticket._get_status_page_tz(), "Europe/Warsaw")

@@ -39,7 +39,6 @@ class TestHtmlTools(BaseCase):
 
     def test_empty_bodies(self):
         self.assertEqual(html.sanitize_html(""), "")
-        self.assertFalse(html.sanitize_html(False))
 
 
 class TestDateFormatTools(BaseCase):
@@ -54,7 +53,7 @@ class TestDateFormatTools(BaseCase):
                 self.assertIn(date_format.date_pattern(lang), pattern)
                 self.assertIn("mm", pattern)
                 self.assertNotIn("ss", pattern)
-        self.assertEqual(date_format.time_pattern("en_US"), "MMM d, y, h:mm\u202fa")
+        self.assertRegex(date_format.time_pattern("en_US"), r"^MMM d, y, h:mm\s?a$")
 
 
 class TestTimeZoneTools(BaseCase):
