@@ -11,12 +11,6 @@ from . import helpdesk_status_page
 from . import helpdesk_status_page_field
 from . import helpdesk_ticket_team
 from . import helpdesk_ticket_status_log
-from . import helpdesk_status_notification_mixin
-from . import helpdesk_status_view_mixin
-from . import helpdesk_status_live_mixin
-from . import helpdesk_status_promise_mixin
-from . import helpdesk_status_conversation_mixin
-from . import helpdesk_status_action_mixin
 from . import helpdesk_ticket
 from . import helpdesk_status_page_lock
 from . import helpdesk_status_page_code_message

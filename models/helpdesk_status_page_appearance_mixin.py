@@ -7,7 +7,7 @@ from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.tools import html_sanitize
 
-from .helpdesk_status_view_mixin import sanitize_html
+from ..tools.html import sanitize_html
 
 WIDTH_RE = re.compile(r"^\d{1,4}(?:\.\d{1,2})?(?:px|rem|em|%|vw|ch)$")
 FONT_FORBIDDEN_RE = re.compile(r"[;{}<>\\@]")

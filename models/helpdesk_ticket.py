@@ -1,85 +1,59 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
 import secrets
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 
-from odoo import api, fields, models
+import pytz
+
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
+from odoo.tools import (
+    SQL,
+    email_normalize,
+    format_date,
+    format_datetime,
+    formatLang,
+    is_html_empty,
+    plaintext2html,
+)
+from odoo.tools.misc import hmac
 
 from ..tools.contact import phone_to_e164
+from ..tools.date_format import date_pattern, time_pattern
+from ..tools.html import sanitize_html
+from ..tools.statuses import FINISHING_STATUSES, MAIN_STATUSES, OPEN_STATUSES
+from ..tools.time_zone import first_valid_tz
+from ..tools.working_days import (
+    get_local_date,
+    get_local_dates,
+    get_promise_day,
+    get_search_window,
+)
+
+_logger = logging.getLogger(__name__)
 
 # A change of any of these may change who the customer is.
 CONTACT_FIELDS = {"partner_id", "partner_email", "partner_phone"}
+CONVERSATION_PAGE_SIZE = 20
+LATE_BATCH_SIZE = 200
+VERSION_SCOPE = "helpdesk_mgmt_status_page.version"
 
 
 class HelpdeskTicket(models.Model):
-    _name = "helpdesk.ticket"
-    _inherit = [
-        "helpdesk.ticket",
-        "helpdesk.status.notification.mixin",
-        "helpdesk.status.view.mixin",
-        "helpdesk.status.live.mixin",
-        "helpdesk.status.promise.mixin",
-        "helpdesk.status.conversation.mixin",
-        "helpdesk.status.action.mixin",
-    ]
+    """The ticket as its customer follows it on the status page: who the
+    customer is and how they verify, the zones times are told in, the
+    status e-mails and SMS (and the quiet hours that hold SMS back), the
+    public conversation and what the customer does from the page, the
+    promised answer, what the public view shows, and the live version the
+    open page polls. The page's options (``helpdesk.status.page``) decide
+    what is offered; every public limit is counted by
+    ``helpdesk.status.page.challenge``.
+    """
 
-    partner_phone = fields.Char(
-        string="Phone",
-        compute="_compute_partner_phone",
-        store=True,
-        readonly=False,
-        help="Used to verify the customer on the status page and to send SMS.",
-    )
-    # Indexed by its unique constraint below.
-    status_token = fields.Char(
-        copy=False,
-        readonly=True,
-        groups="helpdesk_mgmt.group_helpdesk_user_own",
-        help="Secret part of the customer's status link.",
-    )
-    status_access_version = fields.Integer(
-        copy=False,
-        readonly=True,
-        groups="base.group_system",
-        help="Bumped when the link is regenerated or the contact changes: "
-        "every verification made before stops working, for good.",
-    )
-    status_page_id = fields.Many2one(
-        "helpdesk.status.page",
-        compute="_compute_status_page_id",
-        help="The team's status page, else the company's default page.",
-    )
-    status_page_url = fields.Char(
-        string="Status link",
-        compute="_compute_status_page_url",
-        groups="helpdesk_mgmt.group_helpdesk_user_own",
-        help="The customer's personal status link, in their language. "
-        "In templates: {{ object.status_page_url }}.",
-    )
-    status_page_tz = fields.Char(
-        string="Status page time zone",
-        compute="_compute_status_page_tz",
-        store=True,
-        help="Times on the status page: the assigned agent's zone, else the "
-        "company's, else UTC.",
-    )
-    status_page_lang = fields.Char(
-        compute="_compute_status_page_lang",
-        help="Language of the customer's page and messages: the contact's "
-        "language, else the website's default language.",
-    )
-    status_page_last_view = fields.Datetime(
-        string="Customer last saw the status",
-        compute="_compute_status_page_last_view",
-        help="When the customer last opened the status page after verification.",
-    )
-    customer_status_label = fields.Char(
-        related="stage_id.customer_status_label", string="Customer status"
-    )
-    stage_customer_label = fields.Char(related="stage_id.customer_label")
-    main_status = fields.Selection(related="stage_id.main_status")
-    status_log_ids = fields.One2many(
-        "helpdesk.ticket.status.log", "ticket_id", string="Status history"
-    )
+    _inherit = "helpdesk.ticket"
 
     _sql_constraints = [
         (
@@ -89,17 +63,163 @@ class HelpdeskTicket(models.Model):
         )
     ]
 
+    # === FIELDS ===#
+
+    partner_phone = fields.Char(
+        string="Phone",
+        compute="_compute_partner_phone",
+        store=True,
+        readonly=False,
+        help="Used to verify the customer on the status page and to send SMS.",
+    )
+
+    # Indexed by its unique constraint below.
+    status_token = fields.Char(
+        copy=False,
+        readonly=True,
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
+        help="Secret part of the customer's status link.",
+    )
+
+    status_access_version = fields.Integer(
+        copy=False,
+        readonly=True,
+        groups="base.group_system",
+        help="Bumped when the link is regenerated or the contact changes: "
+        "every verification made before stops working, for good.",
+    )
+
+    status_page_id = fields.Many2one(
+        "helpdesk.status.page",
+        compute="_compute_status_page_id",
+        help="The team's status page, else the company's default page.",
+    )
+
+    status_page_url = fields.Char(
+        string="Status link",
+        compute="_compute_status_page_url",
+        groups="helpdesk_mgmt.group_helpdesk_user_own",
+        help="The customer's personal status link, in their language. "
+        "In templates: {{ object.status_page_url }}.",
+    )
+
+    status_page_tz = fields.Char(
+        string="Status page time zone",
+        compute="_compute_status_page_tz",
+        store=True,
+        help="Times on the status page: the assigned agent's zone, else the "
+        "company's, else UTC.",
+    )
+
+    status_page_lang = fields.Char(
+        compute="_compute_status_page_lang",
+        help="Language of the customer's page and messages: the contact's "
+        "language, else the website's default language.",
+    )
+
+    status_page_last_view = fields.Datetime(
+        string="Customer last saw the status",
+        compute="_compute_status_page_last_view",
+        help="When the customer last opened the status page after verification.",
+    )
+
+    customer_status_label = fields.Char(
+        related="stage_id.customer_status_label", string="Customer status"
+    )
+
+    stage_customer_label = fields.Char(related="stage_id.customer_label")
+
+    main_status = fields.Selection(related="stage_id.main_status")
+
+    status_log_ids = fields.One2many(
+        "helpdesk.ticket.status.log", "ticket_id", string="Status history"
+    )
+
+    status_notify_due = fields.Datetime(
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="When the pending status notification goes out, unless the "
+        "ticket moves back to the status the customer already knows.",
+    )
+
+    status_notified_stage_id = fields.Many2one(
+        "helpdesk.ticket.stage",
+        copy=False,
+        readonly=True,
+        ondelete="set null",
+        help="Stage the customer was last told about.",
+    )
+
+    status_sms_due = fields.Datetime(
+        string="Status SMS held until",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="When the status SMS held by the customer's quiet hours goes out.",
+    )
+
+    status_sms_template_id = fields.Many2one(
+        "sms.template",
+        string="Held status SMS template",
+        copy=False,
+        readonly=True,
+        ondelete="set null",
+        help="Template of the status SMS held by the customer's quiet hours.",
+    )
+
+    status_link_unsent = fields.Boolean(
+        string="New status link not sent",
+        copy=False,
+        readonly=True,
+        help="The status link was regenerated and the customer has not been "
+        "sent the new one yet.",
+    )
+
+    status_late_notified_promise = fields.Datetime(
+        string="Running late notice sent for",
+        copy=False,
+        readonly=True,
+        help="Promise the customer was told is running late: a new promise "
+        "may be apologised for again, the same one never.",
+    )
+
+    status_customer_replied = fields.Boolean(
+        string="Customer replied",
+        compute="_compute_status_customer_replied",
+        search="_search_status_customer_replied",
+        help="The last public message of the ticket is the customer's: it "
+        "waits for an answer.",
+    )
+
+    status_solved_confirmed = fields.Datetime(
+        string="Solution confirmed",
+        copy=False,
+        readonly=True,
+        help="When the customer last confirmed on the status page that the "
+        "request is solved.",
+    )
+
+    def init(self):
+        res = super().init()
+        # The public form looks tickets up by number, case-insensitively. An
+        # expression index no field can own: the uninstall hook drops it.
+        # The second index an earlier version put on status_token goes.
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS helpdesk_ticket_upper_number_index
+                ON helpdesk_ticket (upper(number));
+            DROP INDEX IF EXISTS helpdesk_ticket__status_token_index;
+            """
+        )
+        return res
+
+    # === COMPUTE METHODS ===#
+
     @api.depends("partner_id")
     def _compute_partner_phone(self):
         for ticket in self.filtered("partner_id"):
             ticket.partner_phone = ticket.partner_id.phone or ticket.partner_id.mobile
-
-    def _compute_status_page_last_view(self):
-        # Kept apart (helpdesk.status.page.visit): a page view never writes
-        # the ticket.
-        last_views = self.env["helpdesk.status.page.visit"]._get_last_views(self)
-        for ticket in self:
-            ticket.status_page_last_view = last_views.get(ticket.id, False)
 
     @api.depends("team_id.status_page_id", "company_id")
     @api.depends_context("status_page_preview")
@@ -121,10 +241,10 @@ class HelpdeskTicket(models.Model):
     @api.depends("user_id.tz", "company_id.partner_id.tz")
     def _compute_status_page_tz(self):
         # Stored: every view shows times, and an agent's or a company's zone
-        # rarely changes.
+        # rarely changes. The rule is _get_status_page_tz's.
         for ticket in self.sudo():
-            ticket.status_page_tz = (
-                ticket.user_id.tz or ticket.company_id.partner_id.tz or "UTC"
+            ticket.status_page_tz = first_valid_tz(
+                ticket.user_id.tz, ticket.company_id.partner_id.tz
             )
 
     @api.depends("partner_id.lang", "status_page_id")
@@ -155,9 +275,31 @@ class HelpdeskTicket(models.Model):
                 ticket.status_page_lang, ticket.status_token
             )
 
-    # ------------------------------------------------------------
-    # CRUD
-    # ------------------------------------------------------------
+    def _compute_status_page_last_view(self):
+        # Kept apart (helpdesk.status.page.visit): a page view never writes
+        # the ticket.
+        last_views = self.env["helpdesk.status.page.visit"]._get_last_views(self)
+        for ticket in self:
+            ticket.status_page_last_view = last_views.get(ticket.id, False)
+
+    def _compute_status_customer_replied(self):
+        self.flush_model(["partner_id"])
+        self.env["mail.message"].flush_model()
+        ids = [ticket_id for ticket_id in self.ids if isinstance(ticket_id, int)]
+        replied = set(self._query_customer_replied(ids)) if ids else set()
+        for ticket in self:
+            ticket.status_customer_replied = ticket.id in replied
+
+    def _search_status_customer_replied(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(operator)
+        self.env["mail.message"].flush_model()
+        self.flush_model(["partner_id"])
+        ids = self._query_customer_replied()
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", ids)]
+
+    # === CRUD METHODS ===#
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -190,9 +332,7 @@ class HelpdeskTicket(models.Model):
             )._revoke_status_access()
         return res
 
-    # ------------------------------------------------------------
-    # Actions
-    # ------------------------------------------------------------
+    # === ACTION METHODS ===#
 
     def action_send_status_link(self):
         """Send the customer their status link now, by the page's channels,
@@ -236,13 +376,6 @@ class HelpdeskTicket(models.Model):
             message, "success" if contacts and not disabled else "warning"
         )
 
-    def _status_notification(self, message, kind="success"):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {"type": kind, "message": message},
-        }
-
     def action_regenerate_status_token(self):
         """Give the ticket a new status link; the old one stops working."""
         for ticket in self:
@@ -276,9 +409,21 @@ class HelpdeskTicket(models.Model):
             "target": "new",
         }
 
-    # ------------------------------------------------------------
-    # Business methods
-    # ------------------------------------------------------------
+    def _status_notification(self, message, kind="success"):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"type": kind, "message": message},
+        }
+
+    # === BUSINESS METHODS: VERIFICATION AND CONTACT ===#
+    # Who the customer is: the contact data a verification is checked
+    # against, and the link and grants that end when it changes.
+
+    @api.model
+    def _generate_status_token(self):
+        # 192 random bits, URL-safe, unrelated to the portal access_token.
+        return secrets.token_urlsafe(24)
 
     def _get_status_email(self):
         """The customer's e-mail: the ticket's, else its contact's."""
@@ -323,29 +468,6 @@ class HelpdeskTicket(models.Model):
         for ticket in self.sudo():
             ticket.status_access_version += 1
 
-    @api.model
-    def _generate_status_token(self):
-        # 192 random bits, URL-safe, unrelated to the portal access_token.
-        return secrets.token_urlsafe(24)
-
-    # ------------------------------------------------------------
-    # Public status page
-    # ------------------------------------------------------------
-
-    def init(self):
-        res = super().init()
-        # The public form looks tickets up by number, case-insensitively. An
-        # expression index no field can own: the uninstall hook drops it.
-        # The second index an earlier version put on status_token goes.
-        self.env.cr.execute(
-            """
-            CREATE INDEX IF NOT EXISTS helpdesk_ticket_upper_number_index
-                ON helpdesk_ticket (upper(number));
-            DROP INDEX IF EXISTS helpdesk_ticket__status_token_index;
-            """
-        )
-        return res
-
     def _get_status_phone_country(self):
         """Default region of the ticket's phone numbers: the contact's
         country, else the company's."""
@@ -371,8 +493,1311 @@ class HelpdeskTicket(models.Model):
                 raise
             return False
 
+    # === BUSINESS METHODS: TIME ZONES AND DATES ===#
+    # The one rule for each zone (the page's, the customer's) and how a
+    # date or time reads for the customer.
+
+    def _get_status_page_tz(self, page=None):
+        """The page's time zone: the one rule for the zone the status page
+        shows its times in (timeline, last update, conversation, promise,
+        deadlines) and the team's days are counted in. The first known zone
+        of:
+
+        1. the ticket's assigned agent;
+        2. the ticket's company;
+        3. else UTC.
+
+        Kept in the stored ``status_page_tz`` (computed by this rule).
+        Without a ticket (an empty recordset, e.g. the page's number form),
+        the zone of ``page``'s company, else UTC.
+
+        :param page: ``helpdesk.status.page``, read only without a ticket
+        """
+        if not self:
+            return first_valid_tz(page and page.company_id.partner_id.tz)
+        self.ensure_one()
+        return self.status_page_tz
+
+    def _get_status_customer_tz(self, page=None):
+        """The customer's time zone: the one rule for the zone of times told
+        for the customer's own clock (the end of their quiet hours, a pause
+        of verification, when the next code may go). The first known zone
+        of:
+
+        1. the ticket's contact;
+        2. the customer's browser, when the context carries it (key
+           ``status_customer_tz``: the status page's controllers set it
+           from the website's "tz" cookie);
+        3. else the page's zone (``_get_status_page_tz``).
+
+        An unknown zone name (written by SQL or an import, or sent by a
+        browser) is skipped. Works without a ticket (an empty recordset):
+        the browser's zone, else ``page``'s.
+
+        :param page: ``helpdesk.status.page``, read only without a ticket
+        """
+        if self:
+            self.ensure_one()
+        customer_tz = first_valid_tz(
+            self.partner_id.tz, self.env.context.get("status_customer_tz"), default=None
+        )
+        return customer_tz or self._get_status_page_tz(page)
+
+    @api.model
+    def _format_status_date(self, value):
+        """``value`` (date or ``YYYY-MM-DD``) in the locale's medium date."""
+        return format_date(
+            self.env, value, date_format=date_pattern(self.env.lang or "en_US")
+        )
+
+    @api.model
+    def _format_status_time(self, value, tz):
+        """``value`` (naive UTC, datetime or string) in time zone ``tz`` (UTC
+        when unknown), in the context's language."""
+        return format_datetime(
+            self.env, value, tz or "UTC", time_pattern(self.env.lang or "en_US")
+        )
+
+    # === BUSINESS METHODS: NOTIFICATIONS AND QUIET HOURS ===#
+    # Status e-mails and SMS of a ticket: scheduled after a stage move,
+    # debounced by the page's delay, sent in batches by the page's channels;
+    # an SMS inside the customer's quiet hours waits for their end.
+
+    def _schedule_status_notifications(self):
+        """Notify moves into customer-visible stages, after the page's delay.
+
+        A pending notification is replaced by the latest move, so several moves
+        within the delay send one message with the final status, and moving
+        back to the status the customer already knows sends nothing.
+        """
+        self._cancel_status_notifications()
+        to_notify = self.filtered(
+            lambda t: (
+                t.status_page_id.active
+                and t.status_page_id.notify_on_status_change
+                and t.stage_id.notify_customer
+                and t.stage_id != t.status_notified_stage_id
+            )
+        )
+        now = fields.Datetime.now()
+        immediate = to_notify.filtered(lambda t: not t.status_page_id.notify_delay)
+        immediate._send_status_notifications("status")
+        delayed = to_notify - immediate
+        for delay, tickets in delayed.grouped(
+            lambda t: t.status_page_id.notify_delay
+        ).items():
+            due = now + timedelta(seconds=delay)
+            tickets.sudo().write({"status_notify_due": due})
+            self.env.ref(
+                "helpdesk_mgmt_status_page.ir_cron_send_status_notifications"
+            )._trigger(at=due)
+
+    def _cancel_status_notifications(self):
+        """Drop the pending message of tickets now back in the status the
+        customer knows, or in a stage that does not notify, and say so on
+        the ticket: the agent saw it was due."""
+        cancelled = self.filtered(
+            lambda t: (
+                t.status_notify_due
+                and (
+                    t.stage_id == t.status_notified_stage_id
+                    or not t.stage_id.notify_customer
+                )
+            )
+        )
+        if not cancelled:
+            return
+        cancelled.sudo().write({"status_notify_due": False})
+        cancelled._message_log_batch(
+            {
+                ticket.id: self.env._(
+                    "Pending status message to the customer cancelled: the "
+                    'ticket moved to "%(stage)s" before it went out.',
+                    stage=ticket.stage_id.name,
+                )
+                for ticket in cancelled
+            }
+        )
+
+    @api.model
+    def _cron_send_status_notifications(self):
+        """Send the status notifications whose delay is over.
+
+        Nothing goes out when the ticket is back in the status the customer
+        was last told about, or now sits in a stage that does not notify, or
+        its page was disabled meanwhile (noted: the agent saw it was due).
+        """
+        due = self.with_context(active_test=False).search(
+            [("status_notify_due", "<=", fields.Datetime.now())]
+        )
+        due.sudo().write({"status_notify_due": False})
+        changed = due.filtered(
+            lambda t: (
+                t.stage_id.notify_customer and t.stage_id != t.status_notified_stage_id
+            )
+        )
+        changed._send_status_notifications("status")
+        changed._log_status_page_disabled()
+        self._send_held_status_sms()
+
+    def _log_status_page_disabled(self):
+        """Say on the tickets whose page was disabled that their pending
+        message did not go out: the agent saw it was due."""
+        disabled = self.filtered(
+            lambda t: t.status_page_id and not t.status_page_id.active
+        )
+        disabled._message_log_batch(
+            {
+                ticket.id: self.env._(
+                    "Pending status message to the customer not sent: the "
+                    'status page "%(page)s" is disabled.',
+                    page=ticket.status_page_id.name,
+                )
+                for ticket in disabled
+            }
+        )
+
+    def _send_status_notifications(self, kind):
+        """Queue the page's e-mail and SMS for these tickets, in batches.
+
+        A failure is logged on the tickets and never undoes the caller's
+        change (stage move, creation). Tickets without a page, or whose page
+        is disabled (its links answer "page not found"), get nothing.
+
+        :param str kind: ``create``, ``status``, ``late`` or ``link``
+        """
+        for page, tickets in self.grouped("status_page_id").items():
+            if not page.active:
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    tickets._send_status_notifications_for_page(page, kind)
+            except Exception as error:  # pylint: disable=broad-except
+                _logger.exception("Status notification failed for %s", tickets)
+                tickets._message_log_batch(
+                    {
+                        ticket.id: self.env._(
+                            "The status notification could not be sent: %(error)s",
+                            error=str(error),
+                        )
+                        for ticket in tickets
+                    }
+                )
+
+    def _send_status_notifications_for_page(self, page, kind):
+        """Queue one page's messages for these tickets, by its channel.
+
+        Each template is rendered once for the whole batch; a channel the
+        ticket has no contact data for is skipped and noted on the chatter.
+
+        :param page: the tickets' ``helpdesk.status.page``
+        :param str kind: ``create``, ``status`` or ``link`` (an agent sends
+            the link: "here is your link", whether or not the status changed)
+        """
+        mail_template, sms_template = {
+            "create": (page.mail_template_create_id, page.sms_template_create_id),
+            "status": (page.mail_template_id, page.sms_template_id),
+            "late": (page.mail_template_late_id, page.sms_template_late_id),
+            "link": (page.mail_template_link_id, page.sms_template_link_id),
+        }[kind]
+        channel = page.notify_channel
+        wants_email = channel in ("auto", "email", "both") and mail_template
+        wants_sms = channel in ("auto", "sms", "both") and sms_template
+        by_email = self.filtered(lambda t: t._get_status_email())
+        by_sms = self.filtered("partner_phone")
+        notes = {ticket.id: [] for ticket in self}
+        if wants_email and by_email:
+            mail_template.send_mail_batch(
+                by_email.ids, email_layout_xmlid="mail.mail_notification_light"
+            )
+            for ticket in by_email:
+                notes[ticket.id].append(
+                    self.env._(
+                        "Status link e-mailed to %(email)s.",
+                        email=ticket._get_status_email(),
+                    )
+                )
+        if wants_sms and by_sms:
+            for ticket, note in by_sms._send_status_sms_safely(sms_template).items():
+                notes[ticket.id].append(note)
+        # "auto" means the channels the ticket has contact data for: a missing
+        # one is only worth a note when the ticket has none at all.
+        unreachable = self - by_email - by_sms if channel == "auto" else self
+        if wants_email:
+            for ticket in unreachable - by_email:
+                notes[ticket.id].append(
+                    self.env._("No e-mail address: the status e-mail was not sent.")
+                )
+        if wants_sms:
+            for ticket in unreachable - by_sms:
+                notes[ticket.id].append(
+                    self.env._("No phone number: the status SMS was not sent.")
+                )
+        noted = self.browse([ticket_id for ticket_id, note in notes.items() if note])
+        noted._message_log_batch(
+            {ticket.id: " ".join(notes[ticket.id]) for ticket in noted}
+        )
+        if kind == "late":
+            return
+        for stage, tickets in self.grouped("stage_id").items():
+            # Every message carries the link: a regenerated one is now sent.
+            tickets.sudo().write(
+                {"status_notified_stage_id": stage.id, "status_link_unsent": False}
+            )
+
+    def _send_status_sms_safely(self, template):
+        """Send or hold the status SMS on their own: a failure undoes the
+        SMS only, never the e-mails queued beside them.
+
+        :return: ``{ticket: note for the chatter}`` of the held or failed SMS
+        """
+        try:
+            with self.env.cr.savepoint():
+                held = self._send_or_hold_status_sms(template)
+        except Exception as error:  # pylint: disable=broad-except
+            _logger.exception("Status SMS failed for %s", self)
+            return dict.fromkeys(
+                self,
+                self.env._(
+                    "The status SMS could not be sent: %(error)s", error=str(error)
+                ),
+            )
+        return {
+            ticket: self.env._(
+                "Status SMS held until %(time)s, the end of the customer's "
+                "quiet hours.",
+                time=ticket._format_status_time(due, ticket._get_status_customer_tz()),
+            )
+            for ticket, due in held.items()
+        }
+
+    def _send_or_hold_status_sms(self, template):
+        """Send the status SMS now, except to customers inside their page's
+        quiet hours: theirs waits for the end of the quiet hours (the latest
+        held SMS replaces an earlier one). E-mails are never held, so a
+        message by both channels sends its e-mail now and its SMS later.
+
+        :return: ``{ticket: naive UTC due time}`` of the held SMS
+        """
+        now = fields.Datetime.now()
+        held = {}
+        for ticket in self:
+            due = ticket.status_page_id._get_quiet_hours_end(
+                now, ticket._get_status_customer_tz()
+            )
+            if due:
+                held[ticket] = due
+        now_tickets = self - self.browse([ticket.id for ticket in held])
+        if now_tickets:
+            now_tickets._send_status_sms(template)
+        for ticket, due in held.items():
+            ticket.sudo().write(
+                {"status_sms_due": due, "status_sms_template_id": template.id}
+            )
+        if held:
+            self.env.ref(
+                "helpdesk_mgmt_status_page.ir_cron_send_status_notifications"
+            )._trigger(at=sorted(set(held.values())))
+        return held
+
+    @api.model
+    def _send_held_status_sms(self):
+        """Send the SMS whose quiet hours are over, rendered now, except
+        where the page was disabled meanwhile. A failure is noted on the
+        tickets once, not retried at every run."""
+        due = self.with_context(active_test=False).search(
+            [("status_sms_due", "<=", fields.Datetime.now())]
+        )
+        by_template = due.grouped("status_sms_template_id")
+        due.sudo().write({"status_sms_due": False, "status_sms_template_id": False})
+        due._log_status_page_disabled()
+        for template, tickets in by_template.items():
+            tickets = tickets.filtered("status_page_id.active")
+            if not (template and tickets):
+                continue
+            notes = tickets._send_status_sms_safely(template)
+            self.browse([ticket.id for ticket in notes])._message_log_batch(
+                {ticket.id: note for ticket, note in notes.items()}
+            )
+
+    def _send_status_sms(self, template):
+        """One chatter SMS message and one queued ``sms.sms`` per ticket, in
+        bulk; a failed SMS shows on its message and can be resent from there."""
+        bodies = template._render_field("body", self.ids, compute_lang=True)
+        messages = self._message_log_batch(
+            {ticket.id: bodies[ticket.id] for ticket in self},
+            message_type="sms",
+        )
+        message_by_ticket = {message.res_id: message for message in messages}
+        sms = (
+            self.env["sms.sms"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "number": ticket._format_status_phone() or ticket.partner_phone,
+                        "body": bodies[ticket.id],
+                        "partner_id": ticket.partner_id.id,
+                        "mail_message_id": message_by_ticket[ticket.id].id,
+                        "state": "outgoing",
+                    }
+                    for ticket in self
+                ]
+            )
+        )
+        self.env["mail.notification"].sudo().create(
+            [
+                {
+                    "author_id": sms.mail_message_id.author_id.id,
+                    "mail_message_id": sms.mail_message_id.id,
+                    "res_partner_id": sms.partner_id.id,
+                    "sms_id_int": sms.id,
+                    "sms_tracker_ids": [Command.create({"sms_uuid": sms.uuid})],
+                    "sms_number": sms.number,
+                    "notification_type": "sms",
+                    "notification_status": "ready",
+                    "is_read": True,
+                }
+                for sms in sms
+            ]
+        )
+        self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger()
+
+    # === BUSINESS METHODS: CONVERSATION AND CUSTOMER ACTIONS ===#
+    # The public conversation as the status page shows it, whether the
+    # customer's last message is unanswered, and what a verified customer does
+    # from the page as the ticket's contact: reply with files, confirm the
+    # resolution and rate it, or reopen. The page's options decide what is
+    # allowed.
+
+    @api.model
+    def _get_public_message_sql(self):
+        """Which messages of a ticket (alias ``m``) the customer sees:
+        comments (agents' replies sent to the customer, the customer's
+        e-mails and page replies), never notes, tracking, notifications nor
+        the one-time codes (queued as bare mails, which are no comments)."""
+        return SQL(
+            """
+            m.model = 'helpdesk.ticket'
+            AND m.subtype_id = %s
+            AND m.message_type IN ('comment', 'email')
+            AND NOT COALESCE(m.is_internal, FALSE)
+            """,
+            self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment"),
+        )
+
+    @api.model
+    def _query_customer_replied(self, ids=None):
+        """Tickets whose last public message is from their contact, in one
+        query (among ``ids`` when given)."""
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT t.id FROM helpdesk_ticket t
+                  JOIN LATERAL (
+                      SELECT m.author_id FROM mail_message m
+                       WHERE m.res_id = t.id AND %(public)s
+                       ORDER BY m.id DESC LIMIT 1
+                  ) last ON last.author_id = t.partner_id
+                 WHERE %(all)s OR t.id = ANY(%(ids)s)
+                """,
+                public=self._get_public_message_sql(),
+                all=ids is None,
+                ids=ids or [0],
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _is_status_customer(self, author_id, email_from):
+        """Whether a message of this author is the customer's own."""
+        self.ensure_one()
+        if self.partner_id:
+            return author_id == self.partner_id.id
+        return bool(
+            email_from
+            and email_normalize(email_from) == email_normalize(self.partner_email)
+        )
+
+    def _get_status_conversation(self, page, before=None):
+        """The public messages the page shows, oldest first: the latest
+        ``CONVERSATION_PAGE_SIZE``, or those before message ``before``.
+        One query whatever the number of messages and files.
+
+        :param page: the ``helpdesk.status.page`` showing the ticket
+        :param int before: show the page of messages older than this id
+        :return: dict with ``messages`` (list of dicts: ``id``, ``author``,
+            ``is_customer``, ``date``, ``body`` (sanitized Markup),
+            ``attachments`` ``[(id, name)]``), ``older`` (id to pass as
+            ``before`` for older messages, or False), ``latest_agent``
+        """
+        self.ensure_one()
+        self.env["mail.message"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT m.id, m.body, m.date, m.author_id, m.email_from, p.name,
+                       COALESCE((
+                           SELECT json_agg(json_build_array(a.id, a.name)
+                                           ORDER BY a.id)
+                             FROM message_attachment_rel r
+                             JOIN ir_attachment a ON a.id = r.attachment_id
+                            WHERE r.message_id = m.id
+                              AND a.res_model = 'helpdesk.ticket'
+                              AND a.res_id = m.res_id
+                              AND a.res_field IS NULL AND a.type = 'binary'
+                       ), '[]')
+                  FROM mail_message m
+                  LEFT JOIN res_partner p ON p.id = m.author_id
+                 WHERE m.res_id = %(ticket)s AND %(public)s AND m.id < %(before)s
+                 ORDER BY m.id DESC LIMIT %(limit)s
+                """,
+                ticket=self.id,
+                public=self._get_public_message_sql(),
+                before=before or 2**31 - 1,
+                limit=CONVERSATION_PAGE_SIZE + 1,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        older = len(rows) > CONVERSATION_PAGE_SIZE
+        rows = rows[:CONVERSATION_PAGE_SIZE][::-1]
+        tz = self._get_status_page_tz()
+        messages = []
+        for msg_id, body, date, author_id, email_from, name, files in rows:
+            is_customer = self._is_status_customer(author_id, email_from)
+            if is_customer:
+                author = self.env._("You")
+            elif page.agent_display == "agent" and (name or email_from):
+                author = name or email_from
+            else:
+                # Read only when shown: one query less on most views.
+                author = self.team_id.name or self.company_id.name
+            messages.append(
+                {
+                    "id": msg_id,
+                    "author": author,
+                    "is_customer": is_customer,
+                    "date": self._format_status_time(date, tz),
+                    "body": sanitize_html(body or ""),
+                    "attachments": [tuple(file) for file in files],
+                }
+            )
+        agents = [message for message in messages if not message["is_customer"]]
+        return {
+            "messages": messages,
+            "older": older and messages[0]["id"],
+            "newer": bool(before),
+            "latest_agent": agents[-1] if agents else False,
+        }
+
+    def _get_status_actions(self, page):
+        """What the view offers the customer now, for the template."""
+        self.ensure_one()
+        stage = self.stage_id
+        solved, deadline = self._get_status_solved_state(page)
+        return {
+            "waiting": stage.waiting_on_customer,
+            "instructions": stage.waiting_on_customer and stage.customer_instructions,
+            "can_reply": page._is_reply_allowed(self),
+            "solved": solved,
+            "can_reopen": bool(page.reopen_stage_id) and page._accepts_messages(),
+            "reopen_until": solved == "ask"
+            and self.env._(
+                "You can answer until %(time)s.",
+                time=self._format_status_time(deadline, self._get_status_page_tz()),
+            ),
+            "upload_accept": ",".join(
+                f".{ext}" for ext in page._get_upload_extensions()
+            ),
+            "upload_help": self.env._(
+                "Up to %(files)s files, %(size)s MB in all.",
+                files=page.max_upload_files,
+                size=page.max_upload_mb,
+            ),
+        }
+
+    def _get_status_resolved_at(self):
+        """When the ticket last entered the resolved status (from its
+        history), in one query; False when it is not resolved now."""
+        self.ensure_one()
+        if self.stage_id.main_status != "resolved":
+            return False
+        self.env["helpdesk.ticket.status.log"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT max(date) FROM (
+                    SELECT date, main_status,
+                           lag(main_status) OVER (ORDER BY date, id) AS previous
+                      FROM helpdesk_ticket_status_log WHERE ticket_id = %s
+                ) rows
+                 WHERE main_status = 'resolved'
+                   AND previous IS DISTINCT FROM 'resolved'
+                """,
+                self.id,
+            )
+        )
+        return self.env.cr.fetchone()[0] or self.last_stage_update
+
+    def _get_status_solved_state(self, page):
+        """Where the customer stands with a resolved ticket.
+
+        :return: ``(state, deadline)``; state is False (not resolved),
+            ``ask`` (is it solved?), ``rate`` (confirmed, not rated yet),
+            ``done`` (confirmed and rated) or ``expired`` (past the window)
+        """
+        resolved_at = self._get_status_resolved_at()
+        if not resolved_at:
+            return False, False
+        deadline = page._get_reopen_deadline(self, resolved_at)
+        if not page._is_reopen_window_open(self, resolved_at):
+            return "expired", deadline
+        confirmed = self.status_solved_confirmed
+        if not confirmed or confirmed < resolved_at:
+            return "ask", deadline
+        if self._get_status_rating(resolved_at):
+            return "done", deadline
+        return "rate", deadline
+
+    def _get_status_rating(self, since):
+        """The customer's rating of the current resolution, if any."""
+        return (
+            self.env["rating.rating"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "helpdesk.ticket"),
+                    ("res_id", "=", self.id),
+                    ("consumed", "=", True),
+                    ("create_date", ">=", since),
+                ],
+                limit=1,
+            )
+        )
+
+    def _check_status_solved_state(self, page, *states):
+        state, _deadline = self._get_status_solved_state(page)
+        if state not in states:
+            raise UserError(
+                self.env._(
+                    "This is no longer possible from this page. Please contact support."
+                )
+            )
+        return state
+
+    def _rate_limit_status_post(self, page):
+        """Count one message sent through this ticket's page, whoever its
+        author, accepted or not; refuse over the page's hourly limit.
+
+        Counted by ``helpdesk.status.page.challenge._take_slot`` (the lock
+        and count of every public limit), so that parallel posts cannot pass
+        the limit together; called before the costly checks (files), so that
+        refused uploads count too.
+
+        :raise UserError: too many messages this hour, or none allowed
+        """
+        self.ensure_one()
+
+        def refusal(until):
+            if not until:
+                return self.env._(
+                    "Messages cannot be sent from this page. Please contact support."
+                )
+            return self.env._(
+                "You have sent many messages in the last hour. You can send "
+                "another after %(time)s.",
+                time=self._format_status_time(until, self._get_status_page_tz()),
+            )
+
+        self.env["helpdesk.status.page.challenge"]._take_slot(
+            page, "reply", page.max_replies_per_hour, refusal, ticket=self
+        )
+
+    @contextmanager
+    def _claim_status_form(self, nonce):
+        """Claim the form with ``nonce`` for what runs inside; yields whether
+        it acts now (False: already sent).
+
+        The claim is undone with the rest when the form is refused (a
+        ``UserError`` from inside): refused forms leave no claim behind,
+        and the same form can be sent again once corrected.
+        """
+        with self.env.cr.savepoint():
+            yield self.env["helpdesk.status.page.lock"]._claim_key(
+                f"form:{self.id}:{nonce}"
+            )
+
+    def _post_status_message(self, text, attachments=None):
+        """Post ``text`` (plain) as the customer, a comment notified to the
+        followers the standard way."""
+        return (
+            self.sudo()
+            .with_context(mail_create_nosubscribe=True)
+            .message_post(
+                body=plaintext2html(text),
+                author_id=self.partner_id.id or None,
+                email_from=self.partner_id.email_formatted or self.partner_email,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                attachments=attachments or [],
+            )
+        )
+
+    def _post_status_reply(self, page, text, uploads, nonce):
+        """Post the customer's reply with files; from a waiting stage, move
+        the ticket to the stage's reply stage. The message is counted
+        against the hourly limit first (refused files count too), then the
+        files are checked; nothing else is written unless all checks pass.
+
+        :param page: ``helpdesk.status.page`` serving the ticket
+        :param str text: the customer's plain text
+        :param uploads: ``[(file name, bytes)]``
+        :param str nonce: the form's one-time nonce
+        :return: the message, or False when this form was already sent
+        :raise UserError: replies not allowed now, or refused input
+        """
+        self.ensure_one()
+        if not page._is_reply_allowed(self):
+            raise UserError(self.env._("Replies are not possible at this stage."))
+        text = page._clean_reply_text(text)
+        self._rate_limit_status_post(page)
+        with self._claim_status_form(nonce) as claimed:
+            if not claimed:
+                return False
+            uploads = page._check_uploads(uploads)
+            message = self._post_status_message(text, uploads)
+            stage = self.stage_id
+            if stage.waiting_on_customer and stage.customer_reply_stage_id:
+                self.sudo().stage_id = stage.customer_reply_stage_id
+        return message
+
+    def _confirm_status_solved(self, page):
+        """The customer says the request is solved: record it, once per
+        resolution, and note it on the chatter."""
+        self.ensure_one()
+        if self._check_status_solved_state(page, "ask", "rate", "done") != "ask":
+            return  # a double submit: confirmed already
+        self.sudo().status_solved_confirmed = fields.Datetime.now()
+        self.sudo()._message_log(
+            body=self.env._("The customer confirmed that the request is solved."),
+            author_id=self.partner_id.id or None,
+        )
+
+    def _rate_status(self, page, value, comment, nonce):
+        """Store the customer's 1-5 rating of this resolution as a core
+        ``rating.rating`` (rated partner: the assigned agent).
+
+        :return: the rating, or False when this form was already sent
+        :raise UserError: not confirmed, already rated, or a wrong value
+        """
+        self.ensure_one()
+        if value not in range(1, 6):
+            raise UserError(self.env._("Choose a rating from 1 to 5."))
+        comment = page._clean_reply_text(comment, required=False)
+        with self._claim_status_form(nonce) as claimed:
+            if not claimed:
+                return False
+            self.env["helpdesk.status.page.lock"]._lock_keys(f"rate:{self.id}")
+            self._check_status_solved_state(page, "rate")
+            rating = (
+                self.env["rating.rating"]
+                .sudo()
+                .create(
+                    {
+                        "res_model_id": self.env["ir.model"]._get_id("helpdesk.ticket"),
+                        "res_id": self.id,
+                        "rating": value,
+                        "feedback": comment,
+                        "partner_id": self.partner_id.id,
+                        "rated_partner_id": self.user_id.partner_id.id,
+                        "consumed": True,
+                    }
+                )
+            )
+            self.env["helpdesk.status.page.lock"]._bump_keys(f"rate:{self.id}")
+        self.sudo()._message_log(
+            body=plaintext2html(
+                self.env._("Rating: %(value)s/5", value=value)
+                + (f"\n{comment}" if comment else "")
+            ),
+            author_id=self.partner_id.id or None,
+        )
+        return rating
+
+    def _reopen_status(self, page, reason, nonce):
+        """The customer says the request is not solved: post the reason as
+        theirs and move the ticket to the page's reopen stage.
+
+        :return: the message, or False when this form was already sent
+        :raise UserError: past the window, no reopen stage, or no reason
+        """
+        self.ensure_one()
+        self._check_status_solved_state(page, "ask", "rate", "done")
+        if not (page.reopen_stage_id and page._accepts_messages()):
+            raise UserError(
+                self.env._("To reopen this request, please contact support.")
+            )
+        reason = page._clean_reply_text(reason)
+        self._rate_limit_status_post(page)
+        with self._claim_status_form(nonce) as claimed:
+            if not claimed:
+                return False
+            message = self._post_status_message(reason)
+            self.sudo().stage_id = page.reopen_stage_id
+        return message
+
+    # === BUSINESS METHODS: PROMISE ===#
+    # The answer a ticket's status page promises, whether it is running
+    # late, and the one "running late" message per promise.
+
+    def _get_status_promises(self):
+        """The promised answer of each ticket, by its page's rule, in a
+        constant number of queries for the whole batch.
+
+        :return: ``{ticket_id: promise}``: a ``date`` (answer within that
+            day), a naive UTC ``datetime``, or ``False`` (no promise)
+        """
+        promises = dict.fromkeys(self.ids, False)
+        for page, tickets in self.grouped("status_page_id").items():
+            if page.promise_mode == "field":
+                fname = page.promise_field_id.name
+                # An uninstalled module may take the field with it.
+                if fname in tickets._fields:
+                    promises.update((ticket.id, ticket[fname]) for ticket in tickets)
+            elif page.promise_mode == "days":
+                for calendar, group in tickets.grouped(
+                    lambda t, page=page: (
+                        page.promise_day_kind == "working"
+                        and t._get_status_promise_calendar()
+                    )
+                ).items():
+                    promises.update(group._get_status_day_promises(page, calendar))
+        return promises
+
+    def _get_status_promise_calendar(self):
+        """Working hours the promise counts in: the team's where the team
+        has some (``helpdesk_mgmt_sla`` adds them), else the company's."""
+        self.ensure_one()
+        team = self.team_id
+        calendar = "resource_calendar_id" in team._fields and team.resource_calendar_id
+        return calendar or self.company_id.resource_calendar_id
+
+    def _get_status_day_promises(self, page, calendar):
+        """Promises ``page.promise_days`` days after creation: the local day
+        of creation plus that many calendar days, or that many working days
+        of ``calendar`` after it. A calendar without working days (deleted,
+        emptied) counts calendar days.
+
+        :return: ``{ticket_id: date}``
+        """
+        days = page.promise_days
+        created = {
+            ticket.id: ticket._get_status_local_date(
+                ticket.create_date, calendar.tz if calendar else None
+            )
+            for ticket in self
+        }
+        working_days = calendar and self._get_status_working_days(
+            calendar, min(created.values()), max(created.values()), days
+        )
+        return {
+            ticket_id: get_promise_day(day, days, working_days)
+            for ticket_id, day in created.items()
+        }
+
+    @api.model
+    def _get_status_working_days(self, calendar, first, last, days):
+        """Sorted local days with working hours in ``calendar``, after
+        ``first`` and far enough after ``last`` to hold ``days`` of them,
+        public holidays left out; one read of the calendar for any batch."""
+        zone = pytz.timezone(calendar.tz or "UTC")
+        start, end = get_search_window(first, last, days, zone)
+        intervals = calendar._work_intervals_batch(start, end, tz=zone)[False]
+        return get_local_dates((interval[0] for interval in intervals), zone)
+
+    def _get_status_local_date(self, value, tz=None):
+        """Day of the naive UTC ``value`` in ``tz``, by default the page's."""
+        self.ensure_one()
+        return get_local_date(value, tz or self._get_status_page_tz())
+
+    def _is_status_promise_past(self, promise, now=None):
+        """Whether ``promise`` is over: a datetime once passed, a day once
+        over in the page's time zone."""
+        self.ensure_one()
+        now = now or fields.Datetime.now()
+        if isinstance(promise, datetime):
+            return now > promise
+        return self._get_status_local_date(now) > promise
+
+    def _is_status_open(self):
+        """Whether the team still owes the customer an answer."""
+        self.ensure_one()
+        return (self.stage_id.main_status or "received") in OPEN_STATUSES
+
+    def _get_status_promise_values(self, timeline, tz):
+        """The promise block of the public view, or what became of the
+        request, told as the timeline tells it: "Resolved on" only when the
+        timeline's Resolved step is done, "Closed on" when its Closed step
+        is, and an earlier resolution undone by a re-opening as the history
+        the timeline shows.
+
+        :param list timeline: steps of ``_get_status_timeline``, with their
+            ``history_display``
+        :param str tz: the page's time zone
+        :return: dict with ``promise`` and ``promise_display``/``_iso``,
+            ``late``, ``outcome`` (list of dicts with ``status``, ``label``,
+            ``date_display``, ``date_iso``) and ``reopened``
+            (the history lines of the re-opening)
+        """
+        self.ensure_one()
+        reopened = [
+            step["history_display"] for step in timeline if step["history_display"]
+        ]
+        if self.stage_id.closed or not self._is_status_open():
+            outcome = [
+                {
+                    "status": step["status"],
+                    "label": step["label"],
+                    "date_display": self._format_status_time(step["date"], tz),
+                    "date_iso": step["date"].isoformat() + "Z",
+                }
+                for step in timeline
+                if step["status"] in FINISHING_STATUSES
+                and step["state"] in ("done", "current")
+                and step["date"]
+            ]
+            return {"promise": False, "outcome": outcome, "reopened": reopened}
+        promise = self._get_status_promises()[self.id]
+        if not promise:
+            return {"promise": False, "reopened": reopened}
+        if isinstance(promise, datetime):
+            display, iso = self._format_status_time(promise, tz), promise.isoformat()
+            iso += "Z"
+        else:
+            display, iso = self._format_status_date(promise), promise.isoformat()
+        return {
+            "promise": promise,
+            "promise_display": display,
+            "promise_iso": iso,
+            "late": self._is_status_promise_past(promise),
+            "reopened": reopened,
+        }
+
+    @api.model
+    def _get_status_late_domain(self):
+        """Open tickets of the pages that tell customers when running late."""
+        pages = self.env["helpdesk.status.page"].search(
+            [("notify_late", "=", True), ("promise_mode", "!=", "none")]
+        )
+        if not pages:
+            return expression.FALSE_DOMAIN
+        defaults = pages.filtered("is_default")
+        return expression.AND(
+            [
+                [("stage_id.main_status", "in", OPEN_STATUSES)],
+                expression.OR(
+                    [
+                        [("team_id.status_page_id", "in", pages.ids)],
+                        [
+                            ("company_id", "in", defaults.company_id.ids),
+                            "|",
+                            ("team_id", "=", False),
+                            ("team_id.status_page_id", "=", False),
+                        ],
+                    ]
+                ),
+            ]
+        )
+
+    @api.model
+    def _cron_notify_late(self, batch_size=LATE_BATCH_SIZE):
+        """Tell the customers of open tickets past their promise, once per
+        promise, ``batch_size`` tickets at a time; each batch is committed,
+        so a timeout loses no message sent."""
+        domain = self._get_status_late_domain()
+        Cron = self.env["ir.cron"]
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        remaining = self.with_context(active_test=False).search_count(domain)
+        done, last_id = 0, 0
+        while True:
+            batch = self.with_context(active_test=False).search(
+                expression.AND([domain, [("id", ">", last_id)]]),
+                order="id",
+                limit=batch_size,
+            )
+            if not batch:
+                break
+            batch._notify_status_late()
+            last_id = batch[-1].id
+            done, remaining = done + len(batch), max(remaining - len(batch), 0)
+            Cron._notify_progress(done=done, remaining=remaining)
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    def _notify_status_late(self):
+        """Send the "running late" message to these tickets' customers where
+        the promise is past and not apologised for yet, and remember it.
+        A disabled page sends nothing and remembers nothing."""
+        now = fields.Datetime.now()
+        promises = self._get_status_promises()
+        late = self.filtered(
+            lambda t: (
+                t.status_page_id.active
+                and promises[t.id]
+                and t._is_status_promise_past(promises[t.id], now)
+                and t.status_late_notified_promise
+                != fields.Datetime.to_datetime(promises[t.id])
+            )
+        )
+        if not late:
+            return late
+        late._send_status_notifications("late")
+        for ticket in late.sudo():
+            ticket.status_late_notified_promise = fields.Datetime.to_datetime(
+                promises[ticket.id]
+            )
+        return late
+
+    # === BUSINESS METHODS: VIEW VALUES ===#
+    # What the public ticket view shows, formatted for the customer:
+    # timeline, last update, fields, properties and attachments, in the page's
+    # time zone.
+
+    def _get_status_page_values(self, page):
+        """Everything the public ticket view shows, formatted for the
+        customer, in the page's time zone.
+
+        :param page: the ``helpdesk.status.page`` serving the ticket
+        """
+        self.ensure_one()
+        tz = self._get_status_page_tz()
+
+        def when(value):
+            return self._format_status_time(value, tz) if value else "—"
+
+        steps, last_change = self._get_status_timeline()
+        timeline = [
+            dict(
+                step,
+                date_display=when(step["date"]),
+                history_display=self._format_status_history(step, tz),
+            )
+            for step in steps
+        ]
+        description = self.description
+        return {
+            "ticket": self,
+            "number": self.number,
+            "status_label": self.stage_id.customer_status_label,
+            "status_description": self.stage_id.customer_description,
+            "last_change": last_change,
+            "last_update": when(last_change),
+            "timeline": timeline,
+            "description": (
+                sanitize_html(description) if not is_html_empty(description) else False
+            ),
+            "fields": self._get_status_page_fields(page, tz),
+            "attachments": (
+                self._get_status_page_attachments()
+                if page.allow_attachment_download
+                else {}
+            ),
+            "tz": tz,
+            **self._get_status_promise_values(timeline, tz),
+        }
+
+    def _get_status_timeline(self):
+        """The main statuses of the customer timeline, for one ticket.
+
+        A step before the current one is ``done``, the current one ``current``,
+        later ones ``upcoming`` without a time. A finished ticket (a stage of
+        helpdesk_mgmt marked ``closed``) has nothing to come: its current step
+        is ``done``, the steps after it are left out, and a step before it
+        that the ticket never reached is ``skipped`` (a ticket cancelled while
+        new is "Closed", never "Resolved").
+
+        A re-opening (from resolved or closed back to an open status) undoes
+        the resolution: the finishing steps only count what happened since,
+        and one reached before it carries it as ``history`` ("Resolved on X,
+        reopened on Y"), shown under the step, upcoming or skipped again.
+
+        :return: list of dicts with ``status``, ``label``, ``state``,
+            ``current``, ``date`` and ``history`` (``(date, reopened)`` or
+            False), and the time of the last status change (the history's
+            last row)
+        """
+        self.ensure_one()
+        labels = (
+            self.status_page_id._get_main_status_labels()
+            if self.status_page_id
+            else dict(MAIN_STATUSES)
+        )
+        dates = self.env["helpdesk.ticket.status.log"]._get_status_dates(self)[self.id]
+        reached = dict(dates["first"])
+        for status in FINISHING_STATUSES:
+            reached.pop(status, None)
+            if status in dates["since_reopened"]:
+                reached[status] = dates["since_reopened"][status]
+        # A ticket is received when it is created, history or not.
+        reached.setdefault("received", self.create_date)
+        statuses = [status for status, _label in MAIN_STATUSES]
+        current_index = statuses.index(self.stage_id.main_status or "received")
+        finished = self.stage_id.closed
+        if finished:
+            statuses = statuses[: current_index + 1]
+        timeline = []
+        for index, status in enumerate(statuses):
+            if index > current_index:
+                state = "upcoming"
+            elif finished and status not in reached:
+                state = "skipped"
+            elif index < current_index or finished:
+                state = "done"
+            else:
+                state = "current"
+            undone = (
+                state in ("upcoming", "skipped")
+                and status in FINISHING_STATUSES
+                and dates["reopened"]
+            )
+            timeline.append(
+                {
+                    "status": status,
+                    "label": labels[status],
+                    "state": state,
+                    "current": index == current_index,
+                    "date": reached.get(status)
+                    if state in ("done", "current")
+                    else False,
+                    "history": undone
+                    and status in dates["last"]
+                    and (dates["last"][status], dates["reopened"]),
+                }
+            )
+        return timeline, dates["last_change"] or self.create_date
+
+    @api.model
+    def _format_status_history(self, step, tz):
+        """What a timeline step undone by a re-opening says: "Resolved on X,
+        reopened on Y"; False for a step without such history."""
+        if not step["history"]:
+            return False
+        date, reopened = (
+            self._format_status_time(value, tz) for value in step["history"]
+        )
+        if step["status"] == "resolved":
+            return self.env._(
+                "Resolved on %(date)s, reopened on %(reopened)s.",
+                date=date,
+                reopened=reopened,
+            )
+        return self.env._(
+            "Closed on %(date)s, reopened on %(reopened)s.",
+            date=date,
+            reopened=reopened,
+        )
+
+    def _get_status_page_fields(self, page, tz):
+        """``[(label, value)]`` of the fields the page shows."""
+        self.ensure_one()
+        lines = self.env["helpdesk.status.page.field"]._get_shown_lines(page.id)
+        properties = {}
+        if any(self._fields[name].type == "properties" for name, _p, _l in lines):
+            properties = {prop["name"]: prop for prop in self._read_status_properties()}
+        result = []
+        for field_name, property_name, label in lines:
+            field = self._fields[field_name]
+            if field.type == "properties":
+                prop = properties.get(property_name)
+                if prop:
+                    label = label or prop.get("string") or property_name
+                    result.append((label, self._format_status_property(prop, tz)))
+                continue
+            result.append((label, self._format_status_field(field, tz)))
+        return result
+
+    def _format_status_field(self, field, tz):
+        """Customer-facing text of one of the ticket's fields (Markup for
+        HTML fields, sanitized again)."""
+        value = self[field.name]
+        if field.type == "boolean":
+            return self.env._("Yes") if value else self.env._("No")
+        if not value and field.type not in ("integer", "float", "monetary"):
+            return "—"
+        if field.type == "html":
+            return sanitize_html(value)
+        if field.type == "selection":
+            return dict(field._description_selection(self.env)).get(value, value)
+        if field.type in ("float", "monetary"):
+            currency = field.type == "monetary" and field.get_currency_field(self)
+            return formatLang(
+                self.env, value, currency_obj=currency and self[currency] or None
+            )
+        if field.type == "date":
+            return self._format_status_date(value)
+        if field.type == "datetime":
+            return self._format_status_time(value, tz)
+        if field.type == "many2one":
+            return value.display_name
+        if field.type == "many2many":
+            return ", ".join(value.mapped("display_name"))
+        return str(value)
+
+    def _read_status_properties(self):
+        """The ticket's properties as ``read`` gives them (definition, value,
+        display names), with the team's definition from cache: a page showing
+        properties reads no team."""
+        self.ensure_one()
+        field = self._fields["properties"]
+        definition = self.env["helpdesk.ticket.team"]._get_status_properties_definition(
+            self.team_id.id
+        )
+        # The cached definition is frozen: each property is copied before
+        # its value and display names are added to it.
+        values = self.properties or {}
+        properties = [
+            {**prop, "value": values.get(prop["name"])} for prop in definition
+        ]
+        field._parse_json_types(
+            properties, self.env, field._get_res_ids_per_model(self, [properties])
+        )
+        field._add_display_name(properties, self.env)
+        return properties
+
+    @api.model
+    def _format_status_property(self, prop, tz):
+        """Customer-facing text of one property of ``read(['properties'])``."""
+        value = prop.get("value")
+        kind = prop.get("type")
+        if kind == "boolean":
+            return self.env._("Yes") if value else self.env._("No")
+        if value in (False, None, "", []):
+            return "—"
+        if kind == "date":
+            return self._format_status_date(value)
+        if kind == "datetime":
+            return self._format_status_time(value, tz)
+        if kind == "many2one":
+            return value[1]
+        if kind == "many2many":
+            return ", ".join(name for _id, name in value)
+        if kind in ("selection", "tags"):
+            labels = {
+                option[0]: option[1]
+                for option in prop.get(kind if kind == "selection" else "tags") or []
+            }
+            values = value if isinstance(value, list) else [value]
+            return ", ".join(str(labels.get(v, v)) for v in values)
+        return str(value)
+
+    def _get_status_page_attachments(self):
+        """The ticket's files customers may download (see
+        ``_query_status_page_attachments``), in one query.
+
+        :return: ``{id: name}``, in upload order
+        """
+        self.ensure_one()
+        return self._query_status_page_attachments()
+
+    def _query_status_page_attachments(self, include_shared=True):
+        """The stored files of these tickets that reached their customer:
+        those of public messages (see ``_get_public_message_sql``, the
+        customer's replies included) and those made with the ticket, by the
+        request that created it (an e-mail, the website form) and in no
+        other message; with ``include_shared``, also those an agent shared
+        on the status page. Never files added in the chatter or generated
+        later, those of notes or of other records, nor of binary fields.
+
+        :return: ``{id: name}``, in upload order
+        """
+        self.env["ir.attachment"].flush_model(
+            ["res_model", "res_id", "res_field", "type", "status_page_shared"]
+        )
+        self.env["mail.message"].flush_model()
+        self.flush_model(["create_date", "create_uid"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT a.id, a.name FROM ir_attachment a
+                  JOIN helpdesk_ticket t ON t.id = a.res_id
+                 WHERE a.res_model = 'helpdesk.ticket' AND a.res_id = ANY(%(tickets)s)
+                   AND a.res_field IS NULL AND a.type = 'binary'
+                   AND (
+                       (%(shared)s AND a.status_page_shared)
+                       OR EXISTS (
+                           SELECT 1 FROM message_attachment_rel r
+                             JOIN mail_message m ON m.id = r.message_id
+                            WHERE r.attachment_id = a.id AND m.res_id = a.res_id
+                              AND %(public)s
+                       )
+                       OR (
+                           a.create_date = t.create_date
+                           AND a.create_uid IS NOT DISTINCT FROM t.create_uid
+                           AND NOT EXISTS (
+                               SELECT 1 FROM message_attachment_rel r
+                                WHERE r.attachment_id = a.id
+                           )
+                       )
+                   )
+                 ORDER BY a.id
+                """,
+                tickets=self.ids,
+                shared=include_shared,
+                public=self._get_public_message_sql(),
+            )
+        )
+        return dict(self.env.cr.fetchall())
+
     def _touch_status_page_view(self):
         """Record that the customer opened the page (see
         ``helpdesk.status.page.visit``); the ticket row is not written."""
         self.ensure_one()
         self.env["helpdesk.status.page.visit"].sudo()._record(self)
+
+    # === BUSINESS METHODS: LIVE VERSION ===#
+    # The opaque version of what a customer sees change on the page: the
+    # stage, the last status change and the public conversation. The open
+    # page polls it to offer a refresh.
+
+    def _get_status_version(self, shown=None):
+        """A short opaque string, different after a stage move or a public
+        message (never after an internal note); writes nothing.
+
+        The state is hashed with the database secret: the version tells
+        whether something changed, not how many rows the database holds.
+
+        :param dict shown: the ticket view's values; when they hold the
+            last status change and the latest public messages, the version
+            is made from them without a query
+        :return: 16 hexadecimal characters
+        """
+        self.ensure_one()
+        if shown and "messages" in shown and not shown.get("newer"):
+            messages = shown["messages"]
+            last_change = shown["last_change"]
+            last_message = messages[-1]["id"] if messages else 0
+        else:
+            last_change, last_message = self._read_status_version_state()
+        state = (self.stage_id.id, fields.Datetime.to_string(last_change), last_message)
+        return hmac(self.env(su=True), VERSION_SCOPE, state)[:16]
+
+    def _read_status_version_state(self):
+        """The last status change (creation when none) and the id of the
+        latest public message (0 when none), in one query."""
+        self.env["helpdesk.ticket.status.log"].flush_model()
+        self.env["mail.message"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT COALESCE((SELECT max(l.date)
+                                   FROM helpdesk_ticket_status_log l
+                                  WHERE l.ticket_id = t.id), t.create_date),
+                       COALESCE((SELECT max(m.id) FROM mail_message m
+                                  WHERE m.res_id = t.id AND %(public)s), 0)
+                  FROM helpdesk_ticket t
+                 WHERE t.id = %(ticket)s
+                """,
+                public=self._get_public_message_sql(),
+                ticket=self.id,
+            )
+        )
+        return self.env.cr.fetchone()

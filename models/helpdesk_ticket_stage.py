@@ -1,12 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
-MAIN_STATUSES = [
-    ("received", "Received"),
-    ("in_progress", "In progress"),
-    ("resolved", "Resolved"),
-    ("closed", "Closed"),
-]
+from ..tools.statuses import MAIN_STATUSES
 
 
 class HelpdeskTicketStage(models.Model):

@@ -2,11 +2,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .helpdesk_ticket_stage import MAIN_STATUSES
-
-# Moving from a finishing status back to an open one re-opens a ticket.
-OPEN_STATUSES = ("received", "in_progress")
-FINISHING_STATUSES = ("resolved", "closed")
+from ..tools.statuses import FINISHING_STATUSES, MAIN_STATUSES, OPEN_STATUSES
 
 
 class HelpdeskTicketStatusLog(models.Model):

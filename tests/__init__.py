@@ -25,3 +25,5 @@ from . import test_input_attacks
 from . import test_admin_page_setup
 from . import test_tools
 from . import test_customer_view
+from . import test_tools_ticketside
+from . import test_time_zone_rules

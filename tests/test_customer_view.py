@@ -5,7 +5,7 @@ from datetime import datetime
 
 from odoo.tests import tagged
 
-from ..models import helpdesk_status_view_mixin
+from ..tools import html as html_tools
 from .test_customer_actions import PNG, StatusPageActionCommon
 
 OUTCOME_RE = re.compile(r'<dd class="o_status_outcome[^"]*">(.*?)</dd>', re.DOTALL)
@@ -350,13 +350,13 @@ class TestCaches(StatusPageActionCommon):
 
     def test_very_large_bodies_are_not_cached(self):
         cached = getattr(
-            helpdesk_status_view_mixin,
+            html_tools,
             "_sanitize_html_cached",
-            helpdesk_status_view_mixin.sanitize_html,
+            html_tools.sanitize_html,
         )
         cached.cache_clear()
-        small = helpdesk_status_view_mixin.sanitize_html("<p>small</p>")
+        small = html_tools.sanitize_html("<p>small</p>")
         self.assertEqual(str(small), "<p>small</p>")
         big = "<p>" + "x" * 500_000 + "</p>"
-        self.assertIn("xxx", helpdesk_status_view_mixin.sanitize_html(big))
+        self.assertIn("xxx", html_tools.sanitize_html(big))
         self.assertEqual(cached.cache_info().currsize, 1)

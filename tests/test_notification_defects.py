@@ -10,9 +10,7 @@ from odoo.addons.sms.tests.common import SMSCase
 
 from .common import StatusPageCommon
 
-NOTIFICATION_LOGGER = (
-    "odoo.addons.helpdesk_mgmt_status_page.models.helpdesk_status_notification_mixin"
-)
+NOTIFICATION_LOGGER = "odoo.addons.helpdesk_mgmt_status_page.models.helpdesk_ticket"
 # The logger named by each mute_logger() or assertLogs(), its string
 # literal possibly split over lines.
 MUTED_LOGGER_RE = re.compile(r"(?:mute_logger|assertLogs)\(((?:\s*\"[^\"\n]*\")+)")

@@ -196,8 +196,7 @@ class TestNotifications(StatusPageCommon, SMSCase):
         self.page.mail_template_id.subject = "{{ object.does_not_exist.name }}"
         # The failure is logged with its traceback, and shown on the ticket.
         with self.assertLogs(
-            "odoo.addons.helpdesk_mgmt_status_page.models."
-            "helpdesk_status_notification_mixin",
+            "odoo.addons.helpdesk_mgmt_status_page.models.helpdesk_ticket",
             "ERROR",
         ):
             self.ticket.stage_id = self.stage_progress

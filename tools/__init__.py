@@ -8,4 +8,8 @@ key, which calendar); these functions only compute, so that their unit tests
 
 from . import code
 from . import contact
+from . import date_format
+from . import html
+from . import statuses
+from . import time_zone
 from . import working_days
