@@ -2,11 +2,6 @@ from . import res_company
 from . import res_partner
 from . import ir_attachment
 from . import helpdesk_ticket_stage
-from . import helpdesk_status_page_verification_mixin
-from . import helpdesk_status_page_appearance_mixin
-from . import helpdesk_status_page_notification_mixin
-from . import helpdesk_status_page_promise_mixin
-from . import helpdesk_status_page_action_mixin
 from . import helpdesk_status_page
 from . import helpdesk_status_page_field
 from . import helpdesk_ticket_team
@@ -19,7 +14,6 @@ from . import helpdesk_status_conversation_mixin
 from . import helpdesk_status_action_mixin
 from . import helpdesk_ticket
 from . import helpdesk_status_page_lock
-from . import helpdesk_status_page_code_message
 from . import helpdesk_status_page_challenge
 from . import helpdesk_status_grant
 from . import helpdesk_status_page_visit

@@ -25,3 +25,4 @@ from . import test_input_attacks
 from . import test_admin_page_setup
 from . import test_tools
 from . import test_customer_view
+from . import test_tools_pageside

@@ -8,4 +8,9 @@ key, which calendar); these functions only compute, so that their unit tests
 
 from . import code
 from . import contact
+from . import frozen
+from . import limits
+from . import quiet_hours
+from . import text
+from . import upload
 from . import working_days
