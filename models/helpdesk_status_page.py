@@ -23,6 +23,7 @@ from ..tools.contact import (
     normalize_stored_email,
     phone_to_e164,
 )
+from ..tools.html import sanitize_html
 from ..tools.quiet_hours import is_valid_quiet_hour, quiet_hours_end
 from ..tools.text import (
     MAX_CONTACT_INPUT,
@@ -42,7 +43,6 @@ from ..tools.upload import (
     parse_extensions,
     sniff_upload,
 )
-from .helpdesk_status_view_mixin import sanitize_html
 
 # The page serving a ticket changes with these (see _get_routing).
 ROUTING_FIELDS = {"is_default", "company_id", "active"}

@@ -9,6 +9,7 @@ key, which calendar); these functions only compute, so that their unit tests
 from . import code
 from . import contact
 from . import frozen
+from . import html
 from . import limits
 from . import quiet_hours
 from . import text

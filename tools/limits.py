@@ -3,6 +3,7 @@
 counted in."""
 
 import ipaddress
+from datetime import timedelta
 
 
 def get_next_slot(times, cap, window, now):
@@ -18,6 +19,8 @@ def get_next_slot(times, cap, window, now):
     """
     if cap <= 0:
         return False
+    if window <= timedelta(0):
+        return None  # an empty window counts nothing (a resend delay of 0)
     recent = [moment for moment in times if moment > now - window]
     if len(recent) < cap:
         return None
