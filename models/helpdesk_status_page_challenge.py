@@ -89,7 +89,7 @@ class HelpdeskStatusPageChallenge(models.Model):
     attempts = fields.Integer(readonly=True)
     used = fields.Boolean(readonly=True)
 
-    # === CRUD METHODS ===#
+    # === SCHEMA ===#
 
     def init(self):
         res = super().init()
