@@ -1,17 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import re
 import secrets
 
 from odoo.exceptions import UserError
 from odoo.http import request
 
-from ..models.helpdesk_status_page_action_mixin import (
-    FORM_OVERHEAD,
-    MAX_MESSAGE_LENGTH,
-)
+from ..tools.text import MAX_MESSAGE_LENGTH, NONCE_RE
+from ..tools.upload import FORM_OVERHEAD
 from .status_page import ID_RE, StatusPageController, status_route
 
-NONCE_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 # What is kept of refused text, to give it back: a little more than allowed,
 # so the customer sees what to shorten, without filling the session.
 MAX_KEPT_TEXT = 2 * MAX_MESSAGE_LENGTH

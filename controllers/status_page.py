@@ -8,9 +8,8 @@ from odoo import http
 from odoo.exceptions import AccessError
 from odoo.http import request
 
-from ..models.helpdesk_status_grant import SESSION_PREFIX
-from ..models.helpdesk_status_page import SLUG_RE
-from ..models.helpdesk_status_page_visit import VISIT_RESOLUTION
+from ..tools.session import SESSION_PREFIX, VISIT_RESOLUTION
+from ..tools.text import MAX_SLUG_LENGTH, SLUG_RE
 
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
@@ -135,7 +134,7 @@ class StatusPageController(http.Controller):
                 status_customer_tz=request.httprequest.cookies.get("tz"),
             )
         )
-        if not (slug and len(slug) <= 64 and SLUG_RE.match(slug.lower())):
+        if not (slug and len(slug) <= MAX_SLUG_LENGTH and SLUG_RE.match(slug.lower())):
             return Page.browse()
         website = request.website
         return Page.search_fetch(

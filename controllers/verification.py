@@ -4,10 +4,7 @@ import functools
 from odoo.exceptions import AccessError, UserError
 from odoo.http import request
 
-from ..models.helpdesk_status_page_verification_mixin import (
-    MAX_CONTACT_INPUT,
-    MAX_NUMBER_INPUT,
-)
+from ..tools.text import MAX_CONTACT_INPUT, MAX_NUMBER_INPUT
 from .status_page import StatusPageController, page_and_ticket_paths, status_route
 
 

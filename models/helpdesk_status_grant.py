@@ -5,9 +5,8 @@ from odoo import api, fields, models
 from odoo.tools import consteq
 from odoo.tools.misc import hmac
 
-SESSION_PREFIX = "helpdesk_status_"
-PENDING_KEY = f"{SESSION_PREFIX}pending"
-FLASH_KEY = f"{SESSION_PREFIX}flash"
+from ..tools.session import FLASH_KEY, PENDING_KEY, SESSION_PREFIX
+
 # What a refused form may carry to the page it redirects to: its message,
 # a notice ("sent", "resent") and what the customer typed (never a code);
 # on the ticket view, the ticket it is for and the typed message, reason or

@@ -1,32 +1,92 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import os
 import re
 from contextlib import closing, contextmanager
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+from odoo.http import DEFAULT_MAX_CONTENT_LENGTH
+from odoo.tools import consteq, html_sanitize
+from odoo.tools.image import IMAGE_MAX_RESOLUTION
+
+from ..tools.code import to_ascii_digits
+from ..tools.contact import (
+    contact_digest,
+    mask_email,
+    mask_phone,
+    normalize_email_input,
+    normalize_stored_email,
+    phone_to_e164,
+)
+from ..tools.html import sanitize_html
+from ..tools.quiet_hours import is_valid_quiet_hour, quiet_hours_end
+from ..tools.text import (
+    MAX_CONTACT_INPUT,
+    MAX_MESSAGE_LENGTH,
+    MAX_NUMBER_INPUT,
+    MAX_SLUG_LENGTH,
+    SLUG_RE,
+    TOKEN_RE,
+    clean_input,
+)
+from ..tools.upload import (
+    DEFAULT_EXTENSIONS,
+    FORM_OVERHEAD,
+    UPLOAD_TYPES,
+    clean_file_name,
+    get_image_refusal,
+    parse_extensions,
+    sniff_upload,
+)
 
 # The page serving a ticket changes with these (see _get_routing).
 ROUTING_FIELDS = {"is_default", "company_id", "active"}
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Taken by the agents' preview route, /status/preview/<ticket id>.
 RESERVED_SLUGS = {"preview"}
+# Compared against when no ticket matched, so that both paths do the same work.
+NO_CONTACT = "\x00"
+WIDTH_RE = re.compile(r"^\d{1,4}(?:\.\d{1,2})?(?:px|rem|em|%|vw|ch)$")
+FONT_FORBIDDEN_RE = re.compile(r"[;{}<>\\@]")
+CONTACT_URL_SCHEMES = ("mailto:", "tel:", "https://")
+BRAND_COLOR_RE = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
+PROMISE_FIELD_TYPES = ("date", "datetime")
+# What a test message rendered with a sample ticket keeps (see
+# _send_status_test_sample).
+TEST_MAIL_FIELDS = ("subject", "body_html", "email_from", "email_to", "reply_to")
+TEST_SMS_FIELDS = ("number", "body", "partner_id")
 
 
 class HelpdeskStatusPage(models.Model):
+    """A public status page: which tickets it serves and who may open them
+    (verification), when and how it tells customers (notifications and
+    quiet hours), what it promises, what customers may do on it (customer
+    actions), and what it says and how it looks (content and appearance).
+    Each rule is one method, under the section of its feature.
+    """
+
     _name = "helpdesk.status.page"
-    _inherit = [
-        "helpdesk.status.page.appearance.mixin",
-        "helpdesk.status.page.notification.mixin",
-        "helpdesk.status.page.promise.mixin",
-        "helpdesk.status.page.verification.mixin",
-        "helpdesk.status.page.action.mixin",
-    ]
     _description = "Helpdesk Status Page"
     _order = "sequence, id"
     _check_company_auto = True
+
+    # === DEFAULT METHODS ===#
+
+    @api.model
+    def _default_contact_url(self):
+        company = self.env.company
+        if company.email:
+            return f"mailto:{company.email}"
+        if company.phone:
+            return "tel:" + re.sub(r"[^\d+]", "", company.phone)
+        if company.website and company.website.startswith("https://"):
+            return company.website
+        return False
+
+    # === FIELDS ===#
 
     # General
     sequence = fields.Integer(default=10)
@@ -114,11 +174,297 @@ class HelpdeskStatusPage(models.Model):
         help="Days a closed ticket stays reachable. 0 = forever.",
     )
 
+    # Notifications
+    notify_on_create = fields.Boolean(string="Notify on creation", default=True)
+    notify_on_status_change = fields.Boolean(
+        string="Notify on status change", default=True
+    )
+    notify_channel = fields.Selection(
+        [
+            ("auto", "Every channel the ticket has contact data for"),
+            ("email", "E-mail"),
+            ("sms", "SMS"),
+            ("both", "E-mail and SMS"),
+        ],
+        string="Channel",
+        required=True,
+        default="auto",
+    )
+    notify_delay = fields.Integer(
+        string="Notification delay (seconds)",
+        default=60,
+        help="A status change is sent only once the ticket has stayed in its "
+        "new status this long, so quick corrections send nothing.",
+    )
+    mail_template_create_id = fields.Many2one(
+        "mail.template",
+        string="E-mail on creation",
+        domain=[("model", "=", "helpdesk.ticket")],
+        default=lambda self: self.env.ref(
+            "helpdesk_mgmt_status_page.mail_template_ticket_received", False
+        ),
+    )
+    sms_template_create_id = fields.Many2one(
+        "sms.template",
+        string="SMS on creation",
+        domain=[("model", "=", "helpdesk.ticket")],
+        default=lambda self: self.env.ref(
+            "helpdesk_mgmt_status_page.sms_template_ticket_received", False
+        ),
+    )
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="E-mail on status change",
+        domain=[("model", "=", "helpdesk.ticket")],
+        default=lambda self: self.env.ref(
+            "helpdesk_mgmt_status_page.mail_template_status_changed", False
+        ),
+    )
+    sms_template_id = fields.Many2one(
+        "sms.template",
+        string="SMS on status change",
+        domain=[("model", "=", "helpdesk.ticket")],
+        default=lambda self: self.env.ref(
+            "helpdesk_mgmt_status_page.sms_template_status_changed", False
+        ),
+    )
+    mail_template_link_id = fields.Many2one(
+        "mail.template",
+        string="E-mail with the status link",
+        domain=[("model", "=", "helpdesk.ticket")],
+        default=lambda self: self.env.ref(
+            "helpdesk_mgmt_status_page.mail_template_status_link", False
+        ),
+        help='Sent by the ticket\'s "Send status link" button: here is your '
+        "link, whether or not the status changed.",
+    )
+    sms_template_link_id = fields.Many2one(
+        "sms.template",
+        string="SMS with the status link",
+        domain=[("model", "=", "helpdesk.ticket")],
+        default=lambda self: self.env.ref(
+            "helpdesk_mgmt_status_page.sms_template_status_link", False
+        ),
+        help='Sent by the ticket\'s "Send status link" button.',
+    )
+    test_ticket_id = fields.Many2one(
+        "helpdesk.ticket",
+        string="Test with ticket",
+        ondelete="set null",
+        help="Ticket the preview and the e-mail and SMS of 'Send test' show. "
+        "Empty: the latest ticket of a linked team, else a sample ticket.",
+    )
+
+    # Quiet hours: when status SMS wait (see _get_quiet_hours_end)
+    quiet_start = fields.Float(
+        string="Quiet hours from",
+        default=0.0,
+        help="Status SMS due from this hour, in the customer's time zone (else "
+        "the page's), wait until quiet hours end. E-mails and one-time codes "
+        "are never held. Equal start and end: no quiet hours.",
+    )
+    quiet_end = fields.Float(
+        string="Quiet hours until",
+        default=0.0,
+        help="End of quiet hours; earlier than the start means the next "
+        "morning (e.g. 22:00 to 07:00).",
+    )
+
+    # Promise
+    promise_mode = fields.Selection(
+        [
+            ("none", "No promise"),
+            ("days", "A number of days after creation"),
+            ("field", "A date field of the ticket"),
+        ],
+        string="Promise",
+        required=True,
+        default="none",
+        help="What the page promises while a ticket is open: 'We will answer "
+        "by ...'. Days count from the ticket's creation; a field is a date the "
+        "team sets or computes (e.g. an SLA deadline).",
+    )
+    promise_days = fields.Integer(
+        string="Promised within (days)",
+        default=14,
+        help="Days after creation the answer is promised by, e.g. 14 calendar "
+        "days for consumer complaints.",
+    )
+    promise_day_kind = fields.Selection(
+        [("calendar", "Calendar days"), ("working", "Working days")],
+        string="Count",
+        required=True,
+        default="calendar",
+        help="Working days follow the working hours of the team (when the "
+        "team has working hours, e.g. with the SLA module), else of the "
+        "company, public holidays included; without working hours, calendar "
+        "days are counted.",
+    )
+    promise_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Promise field",
+        domain=[
+            ("model", "=", "helpdesk.ticket"),
+            ("ttype", "in", PROMISE_FIELD_TYPES),
+        ],
+        ondelete="set null",
+        help="Date or date-and-time field of the ticket holding the promised "
+        "date. A ticket where it is empty shows no promise.",
+    )
+    notify_late = fields.Boolean(
+        string="Tell customers when running late",
+        help="Once per promise, send the customer an apology with the status "
+        "link when an open ticket passes its promised date, by the page's "
+        "channel.",
+    )
+    mail_template_late_id = fields.Many2one(
+        "mail.template",
+        string="E-mail when running late",
+        domain=[("model", "=", "helpdesk.ticket")],
+        default=lambda self: self.env.ref(
+            "helpdesk_mgmt_status_page.mail_template_running_late", False
+        ),
+        help="Sent once per promise when an open ticket passes its promise.",
+    )
+    sms_template_late_id = fields.Many2one(
+        "sms.template",
+        string="SMS when running late",
+        domain=[("model", "=", "helpdesk.ticket")],
+        default=lambda self: self.env.ref(
+            "helpdesk_mgmt_status_page.sms_template_running_late", False
+        ),
+        help="Sent once per promise when an open ticket passes its promise.",
+    )
+
+    # Customer actions
+    customer_reply = fields.Selection(
+        [
+            ("never", "Never"),
+            ("waiting", "While the ticket waits on the customer"),
+            ("open", "While the ticket is not closed"),
+        ],
+        string="Customer replies",
+        required=True,
+        default="waiting",
+        help="When a verified customer may answer and send files from the "
+        "page. Waiting: only in stages marked 'Waiting on customer'.",
+    )
+    agent_display = fields.Selection(
+        [("agent", "Agent name"), ("team", "Team name")],
+        string="Show agents as",
+        required=True,
+        default="agent",
+        help="Author shown to customers on agents' messages: the agent's own "
+        "name, or the ticket's team name.",
+    )
+    max_upload_files = fields.Integer(
+        string="Files per reply",
+        default=5,
+        help="Most files a customer may attach to one reply (0: no files).",
+    )
+    max_upload_mb = fields.Integer(
+        string="Upload size (MB)",
+        default=10,
+        help="Most megabytes a customer may upload with one reply, all files together.",
+    )
+    upload_extensions = fields.Char(
+        string="Allowed file types",
+        default=DEFAULT_EXTENSIONS,
+        help="File extensions customers may upload, separated by commas. "
+        "Each file's content is also checked to match its extension. "
+        f"Known types: {DEFAULT_EXTENSIONS}.",
+    )
+    max_replies_per_hour = fields.Integer(
+        string="Replies per hour",
+        default=10,
+        help="Most messages (replies and reopen reasons) a ticket accepts "
+        "from the page in one hour, whoever sends them; a message refused for "
+        "its files counts too. 0: customers cannot send messages from the "
+        "page (no replies, no reopening; the page says to contact support).",
+    )
+    reopen_days = fields.Integer(
+        string="Reopen window (days)",
+        default=14,
+        help="For this many days after a ticket is resolved, the customer "
+        "may confirm and rate it or reopen it from the page.",
+    )
+    reopen_stage_id = fields.Many2one(
+        "helpdesk.ticket.stage",
+        string="Reopen into stage",
+        default=lambda self: self.env.ref(
+            "helpdesk_mgmt.helpdesk_ticket_stage_in_progress", False
+        ),
+        ondelete="set null",
+        help="Stage a ticket moves to when the customer says it is not "
+        "solved. Empty: the customer cannot reopen from the page.",
+    )
+
+    # Content
+    header = fields.Html(
+        translate=True,
+        sanitize=True,
+        sanitize_style=False,
+        help="Text above every form and ticket of this page, e.g. opening "
+        "hours or an outage notice; translate it in each website language.",
+    )
+    meta_title = fields.Char(
+        string="Meta title",
+        translate=True,
+        help="Title of the browser tab and of shared links; empty: the page's name.",
+    )
+    label_received = fields.Char(string="Received label", translate=True)
+    label_in_progress = fields.Char(string="In progress label", translate=True)
+    label_resolved = fields.Char(string="Resolved label", translate=True)
+    label_closed = fields.Char(string="Closed label", translate=True)
+    # No stored default: empty shows "Contact us" in the visitor's language.
+    contact_label = fields.Char(string="Contact label", translate=True)
+    contact_url = fields.Char(
+        string="Contact link",
+        default=lambda self: self._default_contact_url(),
+        help="mailto:, tel: or https:// link shown at the bottom of the page.",
+    )
+    missing_translations = fields.Text(
+        string="Missing translations",
+        compute="_compute_missing_translations",
+        help="Texts of this page still in the source language in a language "
+        "of its website.",
+    )
+
+    # Appearance
+    font = fields.Char(help="A CSS font-family stack, e.g. 'Inter', sans-serif")
+    width = fields.Char(default="720px", help="Maximum width, e.g. 720px or 48rem.")
+    favicon_url = fields.Char(
+        string="Favicon URL", help="https:// or site-relative (/...) URL."
+    )
+    brand_color = fields.Char(
+        string="Brand colour",
+        help="Colour of buttons, links and the current step, as #rrggbb.",
+    )
+    logo = fields.Image(
+        max_width=512,
+        max_height=512,
+        help="Shown at the top of the page; empty: the company's logo.",
+    )
+    # Stored: the public page knows from the page's own row whether it has a
+    # logo, without looking for the image's attachment on every view.
+    has_logo = fields.Boolean(compute="_compute_has_logo", store=True)
+    css = fields.Text(
+        string="CSS",
+        help="Your own rules, e.g. .o_status_card { border-color: #0a6ebd; }. "
+        "Ordinary class selectors win over the module's defaults; the page's "
+        "classes are listed in the module's README (Configure).",
+    )
+    extra_css = fields.Text(
+        string="Extra CSS", help="Loaded last: overrides everything else."
+    )
+
     # Fields shown
     field_ids = fields.One2many(
         "helpdesk.status.page.field", "page_id", string="Fields shown"
     )
     field_count = fields.Integer(string="Field count", compute="_compute_field_count")
+
+    # === COMPUTE METHODS ===#
 
     @api.depends("slug", "website_id", "website_id.domain")
     def _compute_url(self):
@@ -130,9 +476,33 @@ class HelpdeskStatusPage(models.Model):
         for page in self:
             page.field_count = len(page.field_ids)
 
-    # ------------------------------------------------------------
-    # Constraints
-    # ------------------------------------------------------------
+    @api.depends_context("lang")
+    def _compute_missing_translations(self):
+        """Per website language, the texts whose value there is still the
+        source's (English): Odoo shows the source when a translation is
+        missing, so both cases look the same to a visitor."""
+        for page in self:
+            source = page.with_context(lang="en_US")
+            lines = []
+            for lang in page._get_website().language_ids:
+                if lang.code == "en_US":
+                    continue
+                translated = page.with_context(lang=lang.code)
+                missing = [
+                    page._fields[fname]._description_string(self.env)
+                    for fname in self._get_translated_text_fields()
+                    if source[fname] and translated[fname] == source[fname]
+                ]
+                if missing:
+                    lines.append(f"{lang.name}: {', '.join(missing)}")
+            page.missing_translations = "\n".join(lines)
+
+    @api.depends("logo")
+    def _compute_has_logo(self):
+        for page in self:
+            page.has_logo = bool(page.logo)
+
+    # === CONSTRAINT METHODS ===#
 
     @api.constrains("company_id")
     def _check_team_company(self):
@@ -142,7 +512,7 @@ class HelpdeskStatusPage(models.Model):
     @api.constrains("slug", "website_id")
     def _check_slug(self):
         for page in self:
-            if not SLUG_RE.match(page.slug or "") or len(page.slug) > 64:
+            if not SLUG_RE.match(page.slug or "") or len(page.slug) > MAX_SLUG_LENGTH:
                 raise ValidationError(
                     self.env._(
                         "The URL identifier '%(slug)s' may only contain lowercase "
@@ -240,9 +610,152 @@ class HelpdeskStatusPage(models.Model):
             ("notify_delay", 0, 86400),
         ]
 
-    # ------------------------------------------------------------
-    # CRUD
-    # ------------------------------------------------------------
+    @api.constrains("promise_mode", "promise_days", "promise_field_id")
+    def _check_promise(self):
+        for page in self:
+            if page.promise_mode == "days" and not 1 <= page.promise_days <= 3650:
+                raise ValidationError(
+                    self.env._(
+                        "The promise must be between 1 and 3650 days (it is %(days)s).",
+                        days=page.promise_days,
+                    )
+                )
+            field = page.promise_field_id
+            if page.promise_mode == "field" and not (
+                field.model == "helpdesk.ticket" and field.ttype in PROMISE_FIELD_TYPES
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Choose a date or date-and-time field of the ticket "
+                        "for the promise."
+                    )
+                )
+
+    @api.constrains("quiet_start", "quiet_end")
+    def _check_quiet_hours(self):
+        # Checked as the form shows them, to the minute: 23.995 would read
+        # "24:00", which is no time of day.
+        for page in self:
+            if not all(
+                is_valid_quiet_hour(hour) for hour in (page.quiet_start, page.quiet_end)
+            ):
+                raise ValidationError(
+                    self.env._("Quiet hours are times of day, between 00:00 and 23:59.")
+                )
+
+    @api.constrains(
+        "max_upload_files", "max_upload_mb", "max_replies_per_hour", "reopen_days"
+    )
+    def _check_action_limits(self):
+        for page in self:
+            if (
+                min(
+                    page.max_upload_files,
+                    page.max_upload_mb,
+                    page.max_replies_per_hour,
+                    page.reopen_days,
+                )
+                < 0
+                or page.max_upload_mb > 100
+                or page.max_upload_files > 20
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Customer action limits cannot be negative; uploads "
+                        "are limited to 20 files and 100 MB."
+                    )
+                )
+
+    @api.constrains("upload_extensions")
+    def _check_upload_extensions(self):
+        for page in self:
+            unknown = set(page._get_upload_extensions(strict=False)) - set(UPLOAD_TYPES)
+            if unknown:
+                raise ValidationError(
+                    self.env._(
+                        "Unknown file types: %(unknown)s. Known types: %(known)s.",
+                        unknown=", ".join(sorted(unknown)),
+                        known=DEFAULT_EXTENSIONS,
+                    )
+                )
+
+    @api.constrains("width")
+    def _check_width(self):
+        for page in self.filtered("width"):
+            if not WIDTH_RE.match(page.width.strip()):
+                raise ValidationError(
+                    self.env._(
+                        "The width '%(width)s' is not a CSS length. "
+                        "Use a number with px, rem, em, %%, vw or ch, "
+                        "e.g. 720px, 48rem or 100%%.",
+                        width=page.width,
+                    )
+                )
+
+    @api.constrains("brand_color")
+    def _check_brand_color(self):
+        # Emitted into the page's <style>: only a plain hex colour goes.
+        for page in self.filtered("brand_color"):
+            if not BRAND_COLOR_RE.match(page.brand_color):
+                raise ValidationError(
+                    self.env._(
+                        "The brand colour must be a hex colour such as "
+                        "#0a6ebd (it is '%(color)s').",
+                        color=page.brand_color,
+                    )
+                )
+
+    @api.constrains("font")
+    def _check_font(self):
+        for page in self.filtered("font"):
+            if FONT_FORBIDDEN_RE.search(page.font) or len(page.font) > 200:
+                raise ValidationError(
+                    self.env._(
+                        "The font must be a font-family list such as "
+                        "'Inter', Arial, sans-serif, without ; { } < > \\ or @."
+                    )
+                )
+
+    @api.constrains("favicon_url")
+    def _check_favicon_url(self):
+        for page in self.filtered("favicon_url"):
+            url = page.favicon_url.strip()
+            is_relative = url.startswith("/") and not url.startswith("//")
+            if not (url.startswith("https://") or is_relative) or re.search(
+                r"[\s\"'<>]", url
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The favicon URL must start with https:// or with a "
+                        "single / (an address on this website)."
+                    )
+                )
+
+    @api.constrains("contact_url")
+    def _check_contact_url(self):
+        for page in self.filtered("contact_url"):
+            url = page.contact_url.strip()
+            if not url.lower().startswith(CONTACT_URL_SCHEMES) or re.search(
+                r"[\s\"'<>]", url
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The contact link must start with mailto:, tel: or "
+                        "https:// (it is '%(url)s').",
+                        url=page.contact_url,
+                    )
+                )
+
+    # === ONCHANGE METHODS ===#
+
+    @api.onchange("name")
+    def _onchange_name_suggest_slug(self):
+        # A suggestion only: an identifier already chosen stays, as links
+        # to it may be out there.
+        if self.name and not self.slug:
+            self.slug = self.env["ir.http"]._slugify(self.name, max_length=64)
+
+    # === CRUD METHODS ===#
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -263,16 +776,26 @@ class HelpdeskStatusPage(models.Model):
         self.env.registry.clear_cache()  # _get_routing
         return super().unlink()
 
-    @api.onchange("name")
-    def _onchange_name_suggest_slug(self):
-        # A suggestion only: an identifier already chosen stays, as links
-        # to it may be out there.
-        if self.name and not self.slug:
-            self.slug = self.env["ir.http"]._slugify(self.name, max_length=64)
+    def _update_field_translations(
+        self, field_name, translations, digest=None, source_lang=None
+    ):
+        # Translations are written past the field's conversion, which is
+        # where HTML is sanitized: sanitize them here, in every language,
+        # whole values and translated terms alike.
+        field = self._fields[field_name]
+        if field.type == "html" and field.sanitize:
 
-    # ------------------------------------------------------------
-    # Actions
-    # ------------------------------------------------------------
+            def clean(value):
+                if isinstance(value, dict):
+                    return {src: clean(term) for src, term in value.items()}
+                return value and html_sanitize(value, sanitize_style=False)
+
+            translations = {lang: clean(value) for lang, value in translations.items()}
+        return super()._update_field_translations(
+            field_name, translations, digest=digest, source_lang=source_lang
+        )
+
+    # === ACTION METHODS ===#
 
     def action_open_fields(self):
         self.ensure_one()
@@ -294,9 +817,45 @@ class HelpdeskStatusPage(models.Model):
             "target": "new",
         }
 
-    # ------------------------------------------------------------
-    # Business methods
-    # ------------------------------------------------------------
+    def action_send_test(self):
+        """Render this page's status e-mail and SMS for the ticket of its
+        preview (a sample ticket when it has none), through this page, and
+        send them to the current user, to check templates before going live.
+
+        The test is linked to no record: it never shows in the ticket's
+        chatter as a message to the customer."""
+        self.ensure_one()
+        user = self.env.user
+        if not (user.email or user.partner_id.phone or user.partner_id.mobile):
+            raise UserError(
+                self.env._("Set an e-mail or phone on your user to receive the test.")
+            )
+        page = self.with_context(status_page_preview=self.id)
+        ticket = page._get_preview_ticket()
+        if ticket:
+            mails, texts = page._send_status_test(ticket)
+        else:
+            mails, texts = page._send_status_test_sample()
+        recipients = ", ".join(mails.mapped("email_to") + texts.mapped("number"))
+        if ticket:
+            message = self.env._(
+                "Test of ticket %(ticket)s queued to %(recipients)s.",
+                ticket=ticket.display_name,
+                recipients=recipients,
+            )
+        else:
+            message = self.env._(
+                "Test queued to %(recipients)s, with a sample ticket: this "
+                "page serves no ticket yet.",
+                recipients=recipients,
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"type": "success", "message": message},
+        }
+
+    # === BUSINESS METHODS: ROUTING AND LINKS ===#
 
     @api.model
     @tools.ormcache()
@@ -329,6 +888,64 @@ class HelpdeskStatusPage(models.Model):
             },
             {page.company_id.id: page.id for page in defaults},
         )
+
+    def _get_website(self):
+        """Website the page's links point to."""
+        self.ensure_one()
+        if self.website_id:
+            return self.website_id
+        return self.env["website"].search(
+            [("company_id", "in", [self.company_id.id, False])], limit=1
+        )
+
+    def _get_path(self, token=None):
+        """Site-relative path of the page, or of one ticket's link: the one
+        place that spells ``/status/<slug>/<token>``."""
+        self.ensure_one()
+        path = f"/status/{self.slug}"
+        return f"{path}/{token}" if token else path
+
+    def _get_public_url(self, lang=None, token=None):
+        """Absolute URL of the page, or of one ticket's link with ``token``.
+
+        :param str lang: language code (``ar_001``); a prefix is added
+            unless it is the website's default language.
+        :param str token: a ticket's ``status_token``
+        """
+        self.ensure_one()
+        return self._get_public_url_builder()(lang, token)
+
+    def _get_webotp_host(self):
+        """Host the page is served on, without scheme or port: the origin
+        a WebOTP code SMS is bound to (``@host #code``)."""
+        self.ensure_one()
+        website = self._get_website()
+        return urlsplit(
+            website.get_base_url() if website else self.get_base_url()
+        ).hostname
+
+    def _get_public_url_builder(self):
+        """A function ``(lang, token) -> url`` for this page.
+
+        The website and base URL are looked up once, so that building the
+        links of many tickets costs no query per ticket.
+        """
+        self.ensure_one()
+        website = self._get_website()
+        base = (website.get_base_url() if website else self.get_base_url()).rstrip("/")
+        default_lang = website.default_lang_id.code if website else None
+        Lang = self.env["res.lang"]
+
+        def build(lang=None, token=None):
+            prefix = ""
+            if lang and website and lang != default_lang:
+                url_code = Lang._get_data(code=lang).url_code
+                prefix = f"/{url_code}" if url_code else ""
+            return base + prefix + self._get_path(token)
+
+        return build
+
+    # === BUSINESS METHODS: PREVIEW ===#
 
     def _get_preview_ticket(self):
         """The ticket the page's preview and test show: the test ticket,
@@ -395,58 +1012,492 @@ class HelpdeskStatusPage(models.Model):
             "partner_email": "customer@example.com",
         }
 
-    def _get_website(self):
-        """Website the page's links point to."""
+    # === BUSINESS METHODS: CUSTOMER INPUT ===#
+
+    @api.model
+    def _clean_input(self, value, max_length, multiline=False):
+        """What a customer typed, by the one input cleaner (``clean_input``:
+        control characters dropped, trimmed, length bounded).
+
+        :raise UserError: longer than ``max_length``, in words for the customer
+        """
+        try:
+            return clean_input(value, max_length, multiline=multiline)
+        except ValueError as error:
+            raise UserError(
+                self.env._(
+                    "This entry is too long: %(count)s characters, at most %(max)s.",
+                    count=error.args[0],
+                    max=max_length,
+                )
+            ) from None
+
+    # === BUSINESS METHODS: VERIFICATION ===#
+
+    def _is_ticket_reachable(self, ticket):
+        """Whether ``ticket`` is served by this page and its link still works."""
         self.ensure_one()
-        if self.website_id:
-            return self.website_id
-        return self.env["website"].search(
-            [("company_id", "in", [self.company_id.id, False])], limit=1
+        if not ticket or ticket.status_page_id != self:
+            return False
+        if self.link_validity_after_close and ticket.closed and ticket.closed_date:
+            limit = ticket.closed_date + timedelta(days=self.link_validity_after_close)
+            return fields.Datetime.now() <= limit
+        return True
+
+    def _find_ticket_by_number(self, number):
+        """The ticket of this page with this number, archived included;
+        empty when none.
+
+        Case, spaces and dashes inside the number are ignored (``ht 00014``,
+        ``HT-00014``); uses the expression index on ``upper(number)``.
+        """
+        self.ensure_one()
+        Ticket = self.env["helpdesk.ticket"].sudo().with_context(active_test=False)
+        number = to_ascii_digits(self._clean_input(number, MAX_NUMBER_INPUT))
+        if not number:
+            return Ticket
+        candidates = {number, re.sub(r"[\s-]+", "", number)}
+        # "HT00014" typed for "HT-00014": try the number's own separators too.
+        candidates.add(re.sub(r"^([A-Za-z]+)[\s-]*(\d+)$", r"\1-\2", number))
+        self.env.cr.execute(
+            "SELECT id FROM helpdesk_ticket WHERE upper(number) = ANY(%s)",
+            [[candidate.upper() for candidate in candidates]],
+        )
+        tickets = Ticket.browse([row[0] for row in self.env.cr.fetchall()])
+        return tickets.filtered(self._is_ticket_reachable)[:1]
+
+    def _get_number_example(self):
+        """A ticket number as this company's tickets are numbered
+        (``HT00014``), built from helpdesk_mgmt's sequence, never a real one.
+        """
+        self.ensure_one()
+        sequence = (
+            self.env["ir.sequence"]
+            .sudo()
+            .search(
+                [
+                    ("code", "=", "helpdesk.ticket.sequence"),
+                    ("company_id", "in", [self.company_id.id, False]),
+                ],
+                order="company_id",
+                limit=1,
+            )
+        )
+        if not sequence:
+            return ""
+        prefix, suffix = sequence._get_prefix_suffix()
+        return f"{prefix}{14:0{sequence.padding}d}{suffix}"
+
+    def _find_ticket_by_token(self, token):
+        """The ticket of this page whose status link holds ``token``."""
+        self.ensure_one()
+        Ticket = self.env["helpdesk.ticket"].sudo().with_context(active_test=False)
+        if not (token and TOKEN_RE.fullmatch(token)):
+            return Ticket
+        ticket = Ticket.search_fetch(
+            [("status_token", "=", token)],
+            [name for name, field in Ticket._fields.items() if field.column_type],
+            limit=1,
+        )
+        if ticket and consteq(ticket.status_token, token):
+            return ticket if self._is_ticket_reachable(ticket) else Ticket
+        return Ticket
+
+    def _get_contact_kinds(self):
+        """Contact kinds a customer may verify with on this page."""
+        self.ensure_one()
+        if self.verification_field == "email_or_phone":
+            return ["email", "phone"]
+        return [self.verification_field]
+
+    def _get_contact_kind(self, value):
+        """The kind of contact ``value`` is, among those of this page."""
+        kinds = self._get_contact_kinds()
+        if len(kinds) == 1:
+            return kinds[0]
+        return "email" if "@" in value else "phone"
+
+    @api.model
+    def _contact_digest(self, value):
+        """Keyed digest of a normalized contact: ASCII whatever the input,
+        so that it can be compared in constant time."""
+        key = self.env["ir.config_parameter"].sudo().get_param("database.secret")
+        return contact_digest(key, value)
+
+    def _normalize_contact(self, kind, value, ticket):
+        """``value`` as compared: an e-mail lowercased (as Odoo normalizes
+        e-mails, not casefolded), a phone in E.164 in the ticket's region.
+
+        :return: the normalized value, empty when it cannot be one
+        :raise UserError: a phone number that cannot be read
+        """
+        if kind == "email":
+            return normalize_email_input(value)
+        country = (
+            ticket._get_status_phone_country() if ticket else self.company_id.country_id
+        ) or self.env.company.country_id
+        try:
+            return phone_to_e164(to_ascii_digits(value), country.code)
+        except UserError as error:
+            raise UserError(
+                self.env._(
+                    "'%(phone)s' is not a phone number we can read. Enter it "
+                    "with your country code, e.g. +966 50 123 4567.",
+                    phone=value,
+                )
+            ) from error
+
+    @api.model
+    def _get_stored_contact(self, ticket, kind):
+        """The ticket's own contact of ``kind``, normalized; empty if none."""
+        if kind == "email":
+            return normalize_stored_email(ticket._get_status_email())
+        return (ticket.partner_phone and ticket._format_status_phone()) or ""
+
+    def _verify_contact(self, ticket, contact, by_number=False):
+        """Decide whether ``contact`` verifies ``ticket`` on this page.
+
+        The same work is done whether or not a ticket was found, and on the
+        number form every refusal reads the same, so that neither the answer
+        nor its time tells whether a ticket number exists.
+
+        :param ticket: the ``helpdesk.ticket`` found, or an empty recordset
+        :param str contact: what the customer typed
+        :param bool by_number: the ticket was looked up by its number
+        :return: the contact kind that matched, ``email`` or ``phone``
+        :raise UserError: no match, or (on the ticket's own link) a contact
+            that cannot be read
+        """
+        self.ensure_one()
+        contact = self._clean_input(contact, MAX_CONTACT_INPUT)
+        kind = self._get_contact_kind(contact)
+        try:
+            given = contact and self._normalize_contact(kind, contact, ticket)
+        except UserError:
+            if not by_number:
+                raise
+            given = ""
+        stored = self._get_stored_contact(ticket, kind) if ticket else NO_CONTACT
+        same = consteq(
+            self._contact_digest(given or NO_CONTACT), self._contact_digest(stored)
+        )
+        if ticket and given and stored and same:
+            return kind
+        if by_number:
+            raise UserError(
+                self.env._(
+                    "We could not find a ticket with this number and contact. "
+                    "Check both and try again."
+                )
+            )
+        raise UserError(
+            self.env._("This e-mail or phone does not match the ticket's contact.")
         )
 
-    def _get_path(self, token=None):
-        """Site-relative path of the page, or of one ticket's link: the one
-        place that spells ``/status/<slug>/<token>``."""
-        self.ensure_one()
-        path = f"/status/{self.slug}"
-        return f"{path}/{token}" if token else path
+    @api.model
+    def _get_contact_hint(self, ticket, kind):
+        """The ticket's contact, masked: ``n•••@example.com``,
+        ``+966 •• ••• 4567``."""
+        stored = self._get_stored_contact(ticket, kind)
+        if not stored:
+            return ""
+        if kind == "email":
+            return mask_email(stored)
+        return mask_phone(stored, ticket._get_status_phone_country().phone_code)
 
-    def _get_public_url(self, lang=None, token=None):
-        """Absolute URL of the page, or of one ticket's link with ``token``.
+    # === BUSINESS METHODS: TIMES ===#
 
-        :param str lang: language code (``ar_001``); a prefix is added
-            unless it is the website's default language.
-        :param str token: a ticket's ``status_token``
+    def _format_customer_time(self, value, ticket=None):
+        """``value`` (naive UTC) with its date, in the customer's zone
+        (``helpdesk.ticket._get_status_customer_tz``), named: a time alone is
+        ambiguous for a pause of a day."""
+        tickets = self.env["helpdesk.ticket"].browse(ticket.ids if ticket else ())
+        tz = tickets._get_status_customer_tz(self)
+        text = tickets._format_status_time(value, tz)
+        return f"{text} ({tz})"
+
+    # === BUSINESS METHODS: NOTIFICATIONS AND QUIET HOURS ===#
+
+    def _send_status_test_sample(self):
+        """``_send_status_test`` with a sample ticket. What it queues goes
+        with the sample's savepoint: it is queued again after, as rendered.
+        """
+        with self._sample_ticket() as sample:
+            mails, texts = self._send_status_test(sample)
+            mail_values = [
+                {key: vals[key] for key in TEST_MAIL_FIELDS}
+                for vals in mails.read(TEST_MAIL_FIELDS, load=None)
+            ]
+            sms_values = [
+                {key: vals[key] for key in TEST_SMS_FIELDS}
+                for vals in texts.read(TEST_SMS_FIELDS, load=None)
+            ]
+        return (
+            self.env["mail.mail"].sudo().create(mail_values),
+            self.env["sms.sms"].sudo().create(sms_values),
+        )
+
+    def _send_status_test(self, ticket):
+        """Queue the status e-mail and SMS rendered for ``ticket`` to the
+        current user, each where the page has a template and the user an
+        address.
+
+        :return: the ``mail.mail`` and the ``sms.sms`` queued
         """
         self.ensure_one()
-        return self._get_public_url_builder()(lang, token)
+        user = self.env.user
+        mails = self.env["mail.mail"].sudo()
+        texts = self.env["sms.sms"].sudo()
+        if self.mail_template_id and user.email:
+            mails = mails.browse(
+                self.mail_template_id.send_mail(
+                    ticket.id,
+                    email_values={
+                        "email_to": user.email,
+                        "recipient_ids": [],
+                        "model": False,
+                        "res_id": False,
+                    },
+                    email_layout_xmlid="mail.mail_notification_light",
+                )
+            )
+        phone = user.partner_id.phone or user.partner_id.mobile
+        if self.sms_template_id and phone:
+            body = self.sms_template_id._render_field("body", ticket.ids)[ticket.id]
+            texts = texts.create(
+                {"number": phone, "body": body, "partner_id": user.partner_id.id}
+            )
+        return mails, texts
 
-    def _get_webotp_host(self):
-        """Host the page is served on, without scheme or port: the origin
-        a WebOTP code SMS is bound to (``@host #code``)."""
-        self.ensure_one()
-        website = self._get_website()
-        return urlsplit(
-            website.get_base_url() if website else self.get_base_url()
-        ).hostname
+    def _get_quiet_hours_end(self, now, tz):
+        """When this page's quiet hours end, if ``now`` falls inside them.
 
-    def _get_public_url_builder(self):
-        """A function ``(lang, token) -> url`` for this page.
-
-        The website and base URL are looked up once, so that building the
-        links of many tickets costs no query per ticket.
+        :param datetime now: naive UTC
+        :param str tz: the customer's time zone
+        :return: naive UTC end of the current quiet hours, or ``None`` when
+            ``now`` is outside them or the page has none
         """
         self.ensure_one()
-        website = self._get_website()
-        base = (website.get_base_url() if website else self.get_base_url()).rstrip("/")
-        default_lang = website.default_lang_id.code if website else None
-        Lang = self.env["res.lang"]
+        return quiet_hours_end(now, tz, self.quiet_start, self.quiet_end)
 
-        def build(lang=None, token=None):
-            prefix = ""
-            if lang and website and lang != default_lang:
-                url_code = Lang._get_data(code=lang).url_code
-                prefix = f"/{url_code}" if url_code else ""
-            return base + prefix + self._get_path(token)
+    # === BUSINESS METHODS: CUSTOMER ACTIONS ===#
 
-        return build
+    def _get_upload_extensions(self, strict=True):
+        """The extensions customers may upload, lowercase, without dots.
+
+        :param bool strict: drop the ones this module cannot check
+        """
+        self.ensure_one()
+        extensions = parse_extensions(self.upload_extensions)
+        return [ext for ext in extensions if ext in UPLOAD_TYPES or not strict]
+
+    def _is_reply_allowed(self, ticket):
+        """Whether the customer may reply on ``ticket`` now."""
+        self.ensure_one()
+        if not self._accepts_messages():
+            return False
+        stage = ticket.stage_id
+        if self.customer_reply == "waiting":
+            return bool(stage.waiting_on_customer)
+        return self.customer_reply == "open" and stage.main_status != "closed"
+
+    def _accepts_messages(self):
+        """Whether customers may send messages (replies, reopen reasons)
+        from this page at all: ``max_replies_per_hour`` 0 turns them off."""
+        self.ensure_one()
+        return self.max_replies_per_hour > 0
+
+    def _get_max_post_size(self):
+        """Most bytes a customer's form may send to this page: its uploads
+        and the form around them."""
+        self.ensure_one()
+        return self.max_upload_mb * 2**20 + FORM_OVERHEAD
+
+    @api.model
+    def _get_max_reply_request(self):
+        """Most bytes a reply may send to any active page: the reply
+        route's limit, checked from ``Content-Length`` before the body is
+        read (Odoo's own limit is 128 MB).
+
+        Twice the largest upload limit: a customer a little over the limit
+        still gets the page's clear message with their text kept; a body
+        far beyond it is no customer's upload.
+        """
+        self.env.cr.execute(
+            "SELECT max(max_upload_mb) FROM helpdesk_status_page WHERE active"
+        )
+        largest = (self.env.cr.fetchone()[0] or 0) * 2**20
+        return min(2 * largest + FORM_OVERHEAD, DEFAULT_MAX_CONTENT_LENGTH)
+
+    def _get_reopen_deadline(self, ticket, resolved_at):
+        """Until when ``ticket``, resolved at ``resolved_at``, may be
+        confirmed, rated or reopened; False when it is not resolved."""
+        self.ensure_one()
+        if ticket.stage_id.main_status != "resolved" or not resolved_at:
+            return False
+        return resolved_at + timedelta(days=self.reopen_days)
+
+    def _is_reopen_window_open(self, ticket, resolved_at):
+        deadline = self._get_reopen_deadline(ticket, resolved_at)
+        return bool(deadline and fields.Datetime.now() <= deadline)
+
+    def _clean_reply_text(self, text, required=True):
+        """The customer's text (message, reason, comment), by the one input
+        cleaner; refused when empty (if ``required``) or too long.
+
+        :raise UserError: with the message to show the customer
+        """
+        text = self._clean_input(text, MAX_MESSAGE_LENGTH, multiline=True)
+        if required and not text:
+            raise UserError(self.env._("Write a message before sending."))
+        return text
+
+    def _check_uploads(self, uploads):
+        """Check the customer's files as a whole, and each one by name and
+        content; nothing is kept when one is refused.
+
+        :param uploads: ``[(file name, bytes)]``, empty files left out
+        :return: ``[(clean file name, bytes)]``
+        :raise UserError: too many, too big, or a type not allowed
+        """
+        self.ensure_one()
+        if len(uploads) > self.max_upload_files:
+            raise UserError(
+                self.env._(
+                    "Too many files: you can send at most %(max)s at once.",
+                    max=self.max_upload_files,
+                )
+            )
+        if sum(len(data) for _name, data in uploads) > self.max_upload_mb * 2**20:
+            raise UserError(
+                self.env._(
+                    "The files are too big: at most %(max)s MB in all.",
+                    max=self.max_upload_mb,
+                )
+            )
+        allowed = self._get_upload_extensions()
+        checked = []
+        for name, data in uploads:
+            name = clean_file_name(name)
+            ext = os.path.splitext(name)[1].lower().lstrip(".")
+            if ext not in allowed or sniff_upload(data) not in UPLOAD_TYPES[ext]:
+                raise UserError(
+                    self.env._(
+                        "“%(name)s” cannot be sent: allowed types are %(types)s, "
+                        "and the content must match the file's type.",
+                        name=name,
+                        types=", ".join(allowed),
+                    )
+                )
+            self._check_upload_image(name, ext, data)
+            checked.append((name, data))
+        return checked
+
+    def _check_upload_image(self, name, ext, data):
+        """Refuse an image Odoo cannot process: unreadable, or more pixels
+        than Odoo resizes (read from its header, before any decoding).
+
+        :raise UserError: with the file's name
+        """
+        refusal = get_image_refusal(ext, data)
+        if refusal == "too_large":
+            raise UserError(
+                self.env._(
+                    "“%(name)s” cannot be sent: the image is too large (at most "
+                    "%(max)s million pixels). Send a smaller image.",
+                    name=name,
+                    max=int(IMAGE_MAX_RESOLUTION / 1e6),
+                )
+            )
+        if refusal:
+            raise UserError(
+                self.env._(
+                    "“%(name)s” cannot be sent: it cannot be read as an image.",
+                    name=name,
+                )
+            )
+
+    # === BUSINESS METHODS: CONTENT AND APPEARANCE ===#
+
+    @api.model
+    def _get_translated_text_fields(self):
+        """The page's own texts a visitor reads."""
+        return [
+            "name",
+            "meta_title",
+            "header",
+            "contact_label",
+            "label_received",
+            "label_in_progress",
+            "label_resolved",
+            "label_closed",
+        ]
+
+    def _get_main_status_labels(self):
+        """Timeline labels, the page's own wording first."""
+        self.ensure_one()
+        stage_model = self.env["helpdesk.ticket.stage"]
+        defaults = dict(
+            stage_model._fields["main_status"]._description_selection(self.env)
+        )
+        return {
+            status: self[f"label_{status}"] or defaults[status] for status in defaults
+        }
+
+    def _get_safe_header(self):
+        """The header in the current language, sanitized again when shown:
+        a translation may come from anywhere (import, SQL, another module)."""
+        self.ensure_one()
+        return sanitize_html(self.header)
+
+    def _get_logo_url(self):
+        """The page's own logo, else the company's; False when neither."""
+        self.ensure_one()
+        if self.has_logo:
+            version = fields.Datetime.to_string(self.write_date).replace(" ", "_")
+            return f"/status/{self.slug}/logo?unique={version}"
+        return self._get_company_brand(self.company_id.id)["logo_url"]
+
+    @api.model
+    @tools.ormcache("company_id")
+    def _get_company_brand(self, company_id):
+        """Name and logo URL (False: Odoo's default logo) of company
+        ``company_id`` in the page's header: read on every view, changed
+        rarely, and then the cache is cleared (see ``res.company``)."""
+        company = self.env["res.company"].sudo().browse(company_id)
+        return {
+            "name": company.name,
+            "logo_url": not company.uses_default_logo
+            and f"/web/binary/company_logo?company={company_id}",
+        }
+
+    @api.model
+    def _get_brand_css(self, color):
+        """Buttons, links and the current step in the brand colour; as weak
+        as the module's defaults (:where), so the page's CSS still wins."""
+        return (
+            f".o_status_page {{ --o-status-brand: {color}; }}\n"
+            ":where(.o_status_page) .btn-primary { background-color: "
+            "var(--o-status-brand); border-color: var(--o-status-brand); }\n"
+            ":where(.o_status_page) a:not(.btn) { color: var(--o-status-brand); }\n"
+            ":where(.o_status_page) .o_status_step_current .o_status_step_icon "
+            "{ border-color: var(--o-status-brand); color: var(--o-status-brand); }"
+        )
+
+    def _get_safe_css(self):
+        """The page's look as CSS that cannot close its <style> element:
+        width and font, then the page's CSS and extra CSS.
+
+        Width and font are validated; '<' has no meaning in CSS outside
+        strings, and there it is written as the CSS escape \\3c, so nothing
+        the admin enters can start a tag. Returned as Markup because HTML
+        entities are not decoded inside <style>.
+        """
+        self.ensure_one()
+        rules = [f".o_status_page {{ --o-status-width: {self.width or '720px'}; }}"]
+        if self.font:
+            rules.append(f".o_status_page {{ font-family: {self.font}; }}")
+        if self.brand_color:
+            rules.append(self._get_brand_css(self.brand_color))
+        css = "\n".join(filter(None, [*rules, self.css, self.extra_css]))
+        return Markup(css.replace("<", "\\3c "))

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import ipaddress
+import math
+from collections import namedtuple
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -8,27 +9,64 @@ from odoo.tools import consteq
 from odoo.tools.misc import hmac as hmac_tool
 
 from ..tools.code import MAX_CODE_INPUT, fold_code, generate_code
-from .helpdesk_status_page_verification_mixin import MAX_CONTACT_INPUT, clean_input
+from ..tools.limits import get_ip_key, get_next_slot
+from ..tools.text import MAX_CONTACT_INPUT
 
 CODE_HASH_SCOPE = "helpdesk_mgmt_status_page.code"
 HOUR = timedelta(hours=1)
 # The longest window any limit looks at: older rows are purged.
 DAY = timedelta(days=1)
 
+# A public limit: the rows it counts (their ``kind``), whose rows (``per``:
+# one network, one ticket, one ticket's channel, or the ticket's latest
+# code), at most how many (an integer, or the page's setting holding it) in
+# which window (a timedelta, or the page's setting holding it in seconds).
+RateLimit = namedtuple("RateLimit", "kind per cap window")
+# Every public limit of the status page, each enforced by ``_take_slot``.
+RATE_LIMITS = {
+    # Verification requests (look-ups, contacts, codes entered) of a network.
+    "request": RateLimit("request", "ip", "max_requests_per_ip_hour", HOUR),
+    # Messages (replies, reopen reasons) through one ticket's page, whoever
+    # sends them.
+    "reply": RateLimit("reply", "ticket", "max_replies_per_hour", HOUR),
+    # Codes sent for a ticket, every channel together.
+    "code": RateLimit("code", "ticket", "max_codes_per_hour", HOUR),
+    # Codes sent for a ticket by one channel: one per resend delay.
+    "resend": RateLimit("code", "channel", 1, "resend_delay"),
+    # Wrong codes entered for a ticket, across its codes.
+    "failure": RateLimit("failure", "ticket", "max_failures_per_day", DAY),
+    # Wrong entries of the ticket's latest code, counted on its row; a code
+    # lives a day at most.
+    "attempt": RateLimit("code", "code", "max_attempts", DAY),
+}
+# What a limit reads of the rows it counts, in one query.
+LIMIT_FIELDS = [
+    "kind",
+    "page_id",
+    "channel",
+    "create_date",
+    "expires_at",
+    "attempts",
+    "used",
+    "code_hash",
+]
+
 
 class HelpdeskStatusPageChallenge(models.Model):
     """One-time codes and rate-limit counters of the public status page.
 
     Kept in the database, not in memory, so that the limits hold across
-    workers and servers. Every limit locks its key before counting (see
+    workers and servers. Every public limit (``RATE_LIMITS``) goes through
+    ``_take_slot``, which locks its key before counting (see
     ``helpdesk.status.page.lock``). No access rule for portal or public
     users: only reached through ``sudo()``.
     """
 
     _name = "helpdesk.status.page.challenge"
-    _inherit = ["helpdesk.status.page.code.message"]
     _description = "Status Page Verification Challenge"
     _order = "create_date desc, id desc"
+
+    # === FIELDS ===#
 
     kind = fields.Selection(
         [
@@ -51,6 +89,8 @@ class HelpdeskStatusPageChallenge(models.Model):
     attempts = fields.Integer(readonly=True)
     used = fields.Boolean(readonly=True)
 
+    # === SCHEMA ===#
+
     def init(self):
         res = super().init()
         self.env.cr.execute(
@@ -65,71 +105,184 @@ class HelpdeskStatusPageChallenge(models.Model):
         )
         return res
 
-    @api.model
-    def _ticket_key(self, ticket):
-        return f"ticket:{ticket.id}"
-
-    # ------------------------------------------------------------
-    # Rate limits
-    # ------------------------------------------------------------
+    # === BUSINESS METHODS: RATE LIMITS ===#
 
     @api.model
-    def _take_slot(self, page, kind, cap, refusal, ticket=None, ip=None):
-        """The one lock-and-count of the page's hourly limits: count the
-        rows of ``kind`` of the last hour for ``ticket`` (else ``ip``),
-        refuse at ``cap``, else record one more.
+    def _take_slot(self, page, limits, ticket=None, ip=None, channel=None, values=None):
+        """The one lock-and-count of every public limit: lock the key of
+        ``ticket`` (else of the network ``ip``), count its rows against each
+        of ``limits`` in turn, refuse at the first one reached, else record
+        ``values`` as a new row.
 
         The key is locked before counting and bumped after the insert (see
         ``helpdesk.status.page.lock``), so that parallel requests cannot
-        pass the limit together, on any worker or server.
+        pass a limit together, on any worker or server.
 
-        :param int cap: rows allowed per hour; 0 refuses every request
-        :param refusal: ``function(until)`` giving the message; ``until``
-            is when the next request may pass (False with a cap of 0)
-        :return: the new row
-        :raise UserError: ``refusal(until)`` at the cap
+        :param page: ``helpdesk.status.page`` whose settings cap the limits
+        :param limits: names in ``RATE_LIMITS``, checked in this order
+        :param str ip: the client's network (see ``_get_ip_key``)
+        :param str channel: the channel a code would go by (``resend``)
+        :param dict values: the row to record (its ``kind`` included) when
+            no limit is reached; None to count only, when what happens next
+            is recorded by the caller (a wrong code, see ``_check_code``)
+        :return: the rows counted, newest first, the new row first
+        :raise UserError: the refusal of the first limit reached
         """
-        key = f"{kind}:{ticket.id if ticket else ip}"
+        key = self._get_limit_key(ticket, ip)
         Lock = self.env["helpdesk.status.page.lock"]
         Lock._lock_keys(key)
-        Challenge = self.sudo()
-        domain = [
-            ("kind", "=", kind),
-            ("ticket_id", "=", ticket.id) if ticket else ("ip", "=", ip),
-            ("create_date", ">", fields.Datetime.now() - HOUR),
-        ]
-        if cap <= 0:
-            raise UserError(refusal(False))
-        # The cap-th latest row: the next request passes when it leaves
-        # the hour.
-        rows = Challenge.search(domain, order="create_date desc, id desc", limit=cap)
-        if len(rows) >= cap:
-            raise UserError(refusal(rows[-1].create_date + HOUR))
-        row = Challenge.create(
+        rows = self._get_limit_rows(limits, ticket=ticket, ip=ip)
+        for limit in limits:
+            until, message = self._get_limit_refusal(page, limit, rows, ticket, channel)
+            if until is not None:
+                raise UserError(message)
+        if values is None:
+            return rows
+        row = self.sudo().create(
             {
-                "kind": kind,
                 "page_id": page.id,
                 "ticket_id": ticket and ticket.id,
-                "ip": ip,
+                "ip": ip if not ticket else None,
+                **values,
             }
         )
         Lock._bump_keys(key)
-        return row
+        return row | rows
+
+    @api.model
+    def _get_limit_key(self, ticket=None, ip=None):
+        """The lock key of the limits of ``ticket``, else of network ``ip``."""
+        return f"ticket:{ticket.id}" if ticket else f"ip:{ip}"
+
+    @api.model
+    def _get_limit_rows(self, limits, ticket=None, ip=None):
+        """The rows ``limits`` count, of ``ticket`` (else of network ``ip``),
+        in the longest of their windows, newest first, read in one query."""
+        kinds = {RATE_LIMITS[limit].kind for limit in limits}
+        windows = [RATE_LIMITS[limit].window for limit in limits]
+        # A window read from a setting is at most an hour (resend delay).
+        window = max((w for w in windows if isinstance(w, timedelta)), default=HOUR)
+        return self.sudo().search_fetch(
+            [
+                ("kind", "in", list(kinds)),
+                ("ticket_id", "=", ticket.id) if ticket else ("ip", "=", ip),
+                ("create_date", ">", fields.Datetime.now() - window),
+            ],
+            LIMIT_FIELDS,
+            order="create_date desc, id desc",
+        )
+
+    @api.model
+    def _get_limit_state(self, page, limit, rows, channel=None):
+        """Where ``limit`` stands among ``rows``, for ``page``.
+
+        :return: ``(until, counted)``: ``until`` is None while the limit
+            lets one more pass, else when it will (False: never, a cap of
+            0); ``counted`` are the rows it counts, newest first
+        """
+        rule = RATE_LIMITS[limit]
+        cap = page[rule.cap] if isinstance(rule.cap, str) else rule.cap
+        window = rule.window
+        if isinstance(window, str):
+            window = timedelta(seconds=page[window])
+        counted = rows.filtered(lambda row: row.kind == rule.kind)
+        if rule.per == "channel":
+            counted = counted.filtered(lambda row: row.channel == channel)
+        if rule.per == "code":
+            # Counted on the latest code's own row: only it can be tried.
+            code = counted[:1]
+            return (False if code.attempts >= cap else None), code
+        now = fields.Datetime.now()
+        return get_next_slot(counted.mapped("create_date"), cap, window, now), counted
+
+    @api.model
+    def _get_limit_refusal(self, page, limit, rows, ticket=None, channel=None):
+        """Whether ``limit`` refuses one more now, and in which words.
+
+        :param rows: the rows of the limit's key (see ``_get_limit_rows``)
+        :return: ``(until, message)``; ``until`` is None when it passes
+            (then the message is empty), else as ``_get_limit_state``
+        """
+        if limit == "attempt":
+            return self._get_code_refusal(page, rows)
+        until, counted = self._get_limit_state(page, limit, rows, channel)
+        if until is None:
+            return None, ""
+        if limit == "request":
+            return until, self.env._(
+                "Too many attempts from your network. Try again after %(time)s.",
+                time=page._format_customer_time(until),
+            )
+        if limit == "reply":
+            if not until:
+                return until, self.env._(
+                    "Messages cannot be sent from this page. Please contact support."
+                )
+            return until, self.env._(
+                "You have sent many messages in the last hour. You can send "
+                "another after %(time)s.",
+                time=ticket._format_status_time(until, ticket._get_status_page_tz()),
+            )
+        if limit == "code":
+            return until, self.env._(
+                "Too many codes were sent for this ticket; the last one went "
+                "%(channel)s. You can ask for a new one after %(time)s.",
+                channel=self._get_channel_label(counted[0].channel),
+                time=page._format_customer_time(until, ticket),
+            )
+        if limit == "resend":
+            return until, self.env._(
+                "A code was just sent %(channel)s. You can ask for a new one "
+                "in %(seconds)s seconds.",
+                channel=self._get_channel_label(channel),
+                seconds=self._get_wait_seconds(until),
+            )
+        # failure: every code of the ticket waits.
+        return until, self.env._(
+            "Too many wrong codes. For your security, verification is "
+            "paused until %(time)s.",
+            time=page._format_customer_time(until, ticket),
+        )
+
+    @api.model
+    def _get_code_refusal(self, page, rows):
+        """May the ticket's latest code be tried on ``page``: the per-code
+        limit. Only the latest code counts (asking for a new one voids the
+        others); it must be of this page, unused, unexpired, with attempts
+        left.
+
+        :return: ``(until, message)`` as ``_get_limit_refusal``
+        """
+        challenge = rows.filtered(lambda row: row.kind == "code")[:1]
+        if (
+            not challenge
+            or challenge.used
+            or challenge.page_id != page
+            or challenge.expires_at <= fields.Datetime.now()
+        ):
+            return False, self.env._("This code has expired. Ask for a new code.")
+        if self._get_limit_state(page, "attempt", rows)[0] is not None:
+            return False, self.env._(
+                "This code can no longer be used. Ask for a new code."
+            )
+        return None, ""
+
+    @api.model
+    def _get_wait_seconds(self, until):
+        """Whole seconds from now until ``until``, rounded up."""
+        return math.ceil((until - fields.Datetime.now()).total_seconds())
+
+    @api.model
+    def _get_channel_label(self, channel):
+        """How a code went, for a sentence: "by e-mail", "by SMS"."""
+        if channel == "email":
+            return self.env._("by e-mail")
+        return self.env._("by SMS")
 
     @api.model
     def _get_ip_key(self, ip):
-        """The network a limit counts ``ip`` in: an IPv4 address alone, an
-        IPv6 address with its /64 (one customer's line or LAN gets a whole
-        /64, and picks any address in it); anything else as given."""
-        try:
-            address = ipaddress.ip_address(ip or "")
-        except ValueError:
-            return (ip or "")[:64]
-        if address.version == 6 and address.ipv4_mapped:
-            address = address.ipv4_mapped
-        if address.version == 6:
-            return str(ipaddress.ip_network(f"{address}/64", strict=False))
-        return str(address)
+        """The network a limit counts ``ip`` in (see ``get_ip_key``)."""
+        return get_ip_key(ip)
 
     @api.model
     def _rate_limit_ip(self, page, ip):
@@ -140,118 +293,8 @@ class HelpdeskStatusPageChallenge(models.Model):
         :raise UserError: too many requests this hour
         """
         self._take_slot(
-            page,
-            "request",
-            page.max_requests_per_ip_hour,
-            lambda until: self.env._(
-                "Too many attempts from your network. Try again after %(time)s.",
-                time=page._format_customer_time(until),
-            ),
-            ip=self._get_ip_key(ip),
+            page, ["request"], ip=self._get_ip_key(ip), values={"kind": "request"}
         )
-
-    @api.model
-    def _check_failures(self, page, ticket, rows):
-        """Refuse codes for a ticket with too many wrong entries in 24 hours.
-
-        ``max_failures_per_day`` counts across codes: with 10 and 4 digits a
-        code is guessed with at most 10 / 10,000 = 0.1 % chance per ticket
-        per day, however many codes are asked for.
-
-        :param rows: the ticket's rows of the last 24 hours, newest first
-        :raise UserError: the ticket is paused for now
-        """
-        unlock = self._get_pause_end(page, rows)
-        if unlock:
-            raise UserError(
-                self.env._(
-                    "Too many wrong codes. For your security, verification is "
-                    "paused until %(time)s.",
-                    time=page._format_customer_time(unlock, ticket),
-                )
-            )
-
-    @api.model
-    def _get_pause_end(self, page, rows):
-        """When verification resumes for the ticket of ``rows``, or False."""
-        failures = rows.filtered(lambda row: row.kind == "failure")
-        cap = page.max_failures_per_day
-        if len(failures) < cap:
-            return False
-        # Verification resumes when the cap-th latest failure leaves the window.
-        return failures[cap - 1].create_date + DAY
-
-    @api.model
-    def _get_ticket_rows(self, ticket):
-        """The ticket's codes and wrong entries of the last 24 hours, newest
-        first, read in one query: every per-ticket limit counts from them."""
-        return self.sudo().search_fetch(
-            [
-                ("kind", "in", ("code", "failure")),
-                ("ticket_id", "=", ticket.id),
-                ("create_date", ">", fields.Datetime.now() - DAY),
-            ],
-            [
-                "kind",
-                "page_id",
-                "channel",
-                "create_date",
-                "expires_at",
-                "attempts",
-                "used",
-                "code_hash",
-            ],
-        )
-
-    @api.model
-    def _get_codes_sent(self, rows):
-        """The codes of the last hour among ``rows``, newest first."""
-        since = fields.Datetime.now() - HOUR
-        return rows.filtered(lambda row: row.kind == "code" and row.create_date > since)
-
-    @api.model
-    def _get_channel_label(self, channel):
-        """How a code went, for a sentence: "by e-mail", "by SMS"."""
-        if channel == "email":
-            return self.env._("by e-mail")
-        return self.env._("by SMS")
-
-    @api.model
-    def _get_send_refusal(self, page, ticket, rows, channel):
-        """Why no code may go by ``channel`` now, and for how long.
-
-        The resend delay holds per channel: it keeps a customer from
-        flooding one inbox or phone, and choosing the phone after an e-mail
-        code sent nothing to the phone yet. The hourly cap counts every
-        channel, so that switching channels sends no more codes.
-
-        :param rows: the ticket's rows of the last 24 hours, newest first
-        :return: ``(seconds, message)``; ``(0, "")`` when a code may go
-        """
-        sent = self._get_codes_sent(rows)
-        now = fields.Datetime.now()
-        cap = page.max_codes_per_hour
-        if len(sent) >= cap:
-            # A code may go when the cap-th latest code leaves the hour.
-            until = sent[cap - 1].create_date + HOUR
-            return int((until - now).total_seconds()) + 1, self.env._(
-                "Too many codes were sent for this ticket; the last one went "
-                "%(channel)s. You can ask for a new one after %(time)s.",
-                channel=self._get_channel_label(sent[0].channel),
-                time=page._format_customer_time(until, ticket),
-            )
-        same = sent.filtered(lambda row: row.channel == channel)[:1]
-        wait = same and page.resend_delay - int(
-            (now - same.create_date).total_seconds()
-        )
-        if wait and wait > 0:
-            return wait, self.env._(
-                "A code was just sent %(channel)s. You can ask for a new one "
-                "in %(seconds)s seconds.",
-                channel=self._get_channel_label(channel),
-                seconds=wait,
-            )
-        return 0, ""
 
     @api.model
     def _get_code_step(self, page, ticket, channel):
@@ -264,18 +307,23 @@ class HelpdeskStatusPageChallenge(models.Model):
             UTC datetime or False) and ``code_channel``, the channel of the
             code that works now (False when none does)
         """
-        rows = self._get_ticket_rows(ticket)
+        limits = ["code", "resend", "failure"]
+        rows = self._get_limit_rows(limits, ticket=ticket)
         code = rows.filtered(lambda row: row.kind == "code")[:1]
         works = code and not code.used and code.expires_at > fields.Datetime.now()
+        resend_wait = 0
+        for limit in ("code", "resend"):
+            until = self._get_limit_state(page, limit, rows, channel)[0]
+            if until is not None:
+                resend_wait = self._get_wait_seconds(until)
+                break
         return {
-            "resend_wait": self._get_send_refusal(page, ticket, rows, channel)[0],
-            "paused_until": self._get_pause_end(page, rows),
+            "resend_wait": resend_wait,
+            "paused_until": self._get_limit_state(page, "failure", rows)[0] or False,
             "code_channel": works and code.channel,
         }
 
-    # ------------------------------------------------------------
-    # Codes
-    # ------------------------------------------------------------
+    # === BUSINESS METHODS: CODES ===#
 
     @api.model
     def _hash_code(self, ticket, code):
@@ -286,8 +334,9 @@ class HelpdeskStatusPageChallenge(models.Model):
         """Create a one-time code for ``ticket`` and queue it to its contact.
 
         The code is stored only as a keyed hash; only the ticket's latest
-        code can be used. The ticket's limits are locked first, so that
-        parallel requests cannot each send a code.
+        code can be used. The ticket's limits (paused after wrong codes,
+        codes per hour, resend delay per channel) are locked and counted
+        first, so that parallel requests cannot each send a code.
 
         :param page: ``helpdesk.status.page`` serving the ticket
         :param ticket: ``helpdesk.ticket``
@@ -298,26 +347,20 @@ class HelpdeskStatusPageChallenge(models.Model):
         :raise UserError: asked again too early on this channel, too many
             codes this hour, or too many wrong codes today
         """
-        key = self._ticket_key(ticket)
-        self.env["helpdesk.status.page.lock"]._lock_keys(key)
-        rows = self._get_ticket_rows(ticket)
-        self._check_failures(page, ticket, rows)
-        refusal = self._get_send_refusal(page, ticket, rows, kind)[1]
-        if refusal:
-            raise UserError(refusal)
         code = generate_code(page.code_length)
-        challenge = self.sudo().create(
-            {
+        challenge = self._take_slot(
+            page,
+            ["failure", "code", "resend"],
+            ticket=ticket,
+            channel=kind,
+            values={
                 "kind": "code",
-                "page_id": page.id,
-                "ticket_id": ticket.id,
                 "channel": kind,
                 "code_hash": self._hash_code(ticket, code),
                 "expires_at": fields.Datetime.now()
                 + timedelta(minutes=page.code_lifetime),
-            }
-        )
-        self.env["helpdesk.status.page.lock"]._bump_keys(key)
+            },
+        )[:1]
         if kind == "email":
             self._queue_code_mail(ticket, code, lang)
         else:
@@ -331,7 +374,9 @@ class HelpdeskStatusPageChallenge(models.Model):
 
         :raise UserError: too long to be a code
         """
-        code = fold_code(clean_input(self.env, code, MAX_CONTACT_INPUT))
+        code = fold_code(
+            self.env["helpdesk.status.page"]._clean_input(code, MAX_CONTACT_INPUT)
+        )
         if len(code) > MAX_CODE_INPUT:
             raise UserError(self.env._("This is not a code we sent."))
         return code
@@ -356,28 +401,15 @@ class HelpdeskStatusPageChallenge(models.Model):
                     count=page.code_length,
                 )
             )
-        key = self._ticket_key(ticket)
-        self.env["helpdesk.status.page.lock"]._lock_keys(key)
-        rows = self._get_ticket_rows(ticket)
-        self._check_failures(page, ticket, rows)
-        # Only the latest code counts: asking for a new one voids the others.
+        rows = self._take_slot(page, ["failure", "attempt"], ticket=ticket)
         codes = rows.filtered(lambda row: row.kind == "code")
         challenge = codes[:1]
-        if (
-            not challenge
-            or challenge.used
-            or challenge.page_id != page
-            or challenge.expires_at <= fields.Datetime.now()
-        ):
-            raise UserError(self.env._("This code has expired. Ask for a new code."))
-        if challenge.attempts >= page.max_attempts:
-            raise UserError(
-                self.env._("This code can no longer be used. Ask for a new code.")
-            )
+        key = self._get_limit_key(ticket)
+        Lock = self.env["helpdesk.status.page.lock"]
         code_hash = self._hash_code(ticket, code)
         if consteq(code_hash, challenge.code_hash):
             challenge.used = True
-            self.env["helpdesk.status.page.lock"]._bump_keys(key)
+            Lock._bump_keys(key)
             return True
         # An older code is a customer reading the wrong message, not a guess:
         # say so, without using an attempt.
@@ -388,12 +420,16 @@ class HelpdeskStatusPageChallenge(models.Model):
                     "the last message we sent."
                 )
             )
+        # A wrong code: counted against the code and the ticket's day, under
+        # the lock taken above.
         challenge.attempts += 1
         failure = self.sudo().create(
             {"kind": "failure", "page_id": page.id, "ticket_id": ticket.id}
         )
-        self.env["helpdesk.status.page.lock"]._bump_keys(key)
-        self._check_failures(page, ticket, failure | rows)
+        Lock._bump_keys(key)
+        until, paused = self._get_limit_refusal(page, "failure", failure | rows, ticket)
+        if until is not None:
+            raise UserError(paused)
         left = page.max_attempts - challenge.attempts
         if not left:
             raise UserError(
@@ -403,9 +439,62 @@ class HelpdeskStatusPageChallenge(models.Model):
             )
         raise UserError(self.env._("Wrong code. Attempts left: %(count)s.", count=left))
 
-    # ------------------------------------------------------------
-    # Cron
-    # ------------------------------------------------------------
+    # === BUSINESS METHODS: CODE MESSAGES ===#
+
+    @api.model
+    def _queue_code_mail(self, ticket, code, lang):
+        """Queue the code e-mail, linked to no record: never in the chatter,
+        deleted once sent. Rendered without a notification layout, a code
+        needs none and the customer waits for it."""
+        # A data record, looked up from the cache without a query for its
+        # existence: the customer waits for this e-mail.
+        template_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "helpdesk_mgmt_status_page.mail_template_status_code"
+        )
+        template = self.env["mail.template"].sudo().browse(template_id)
+        # The customer (language) and the company (sender) in one read.
+        (ticket.partner_id | ticket.company_id.partner_id).fetch(
+            ["lang", "name", "email"]
+        )
+        values = template.with_context(
+            status_code=code, template_preview_lang=lang
+        )._generate_template(ticket.ids, ("subject", "body_html", "email_from"))[
+            ticket.id
+        ]
+        self.env["mail.mail"].sudo().create(
+            {
+                "subject": values["subject"],
+                "body_html": values["body_html"],
+                "email_from": values["email_from"],
+                "reply_to": values["email_from"],
+                "author_id": ticket.company_id.partner_id.id,
+                "email_to": ticket._get_status_email(),
+                "auto_delete": True,
+            }
+        )
+
+    @api.model
+    def _queue_code_sms(self, ticket, code, lang):
+        """Queue the code SMS, without a chatter message."""
+        template = self.env.ref(
+            "helpdesk_mgmt_status_page.sms_template_status_code"
+        ).sudo()
+        body = template.with_context(
+            status_code=code, template_preview_lang=lang
+        )._render_field("body", ticket.ids, compute_lang=True)[ticket.id]
+        # WebOTP: phones offer a code whose last line names the page's host.
+        body += f"\n\n@{ticket.status_page_id._get_webotp_host()} #{code}"
+        self.env["sms.sms"].sudo().create(
+            {
+                "number": ticket._format_status_phone() or ticket.partner_phone,
+                "body": body,
+                "partner_id": ticket.partner_id.id,
+                "state": "outgoing",
+            }
+        )
+        self.env.ref("sms.ir_cron_sms_scheduler_action")._trigger()
+
+    # === BUSINESS METHODS: CRON ===#
 
     @api.model
     def _cron_purge(self):

@@ -57,6 +57,8 @@ class HelpdeskStatusPageField(models.Model):
     _description = "Status Page Field"
     _order = "page_id, sequence, id"
 
+    # === FIELDS ===#
+
     page_id = fields.Many2one(
         "helpdesk.status.page", required=True, index=True, ondelete="cascade"
     )
@@ -82,6 +84,8 @@ class HelpdeskStatusPageField(models.Model):
     label = fields.Char(
         translate=True, help="Label shown to customers; empty: the field's label."
     )
+
+    # === SELECTION AND DOMAIN METHODS ===#
 
     @api.model
     def _selection_property_name(self):
@@ -114,6 +118,8 @@ class HelpdeskStatusPageField(models.Model):
     def _get_field_id_domain(self):
         return [("id", "in", self._get_allowed_fields().ids)]
 
+    # === CONSTRAINT METHODS ===#
+
     @api.constrains("field_id", "property_name")
     def _check_field_id(self):
         for line in self:
@@ -142,6 +148,32 @@ class HelpdeskStatusPageField(models.Model):
                     self.env._("'Property' only goes with the Properties field.")
                 )
 
+    # === CRUD METHODS ===#
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
+    def _update_field_translations(
+        self, field_name, translations, digest=None, source_lang=None
+    ):
+        # Odoo's update_field_translations always passes source_lang.
+        self.env.registry.clear_cache()
+        return super()._update_field_translations(
+            field_name, translations, digest=digest, source_lang=source_lang
+        )
+
+    # === BUSINESS METHODS: WHAT CUSTOMERS MAY SEE ===#
+
     @api.model
     def _is_field_allowed(self, field):
         """Whether an ``ir.model.fields`` record may be shown to customers."""
@@ -160,10 +192,8 @@ class HelpdeskStatusPageField(models.Model):
             return False
         return not name.endswith(DENIED_FIELD_SUFFIXES)
 
-    # ------------------------------------------------------------
-    # Cache of the public view: every view of every ticket of a page reads
-    # the same lines, which change only when an admin edits them.
-    # ------------------------------------------------------------
+    # Every view of every ticket of a page reads the same lines, which
+    # change only when an admin edits them (hence the cache cleared in CRUD).
 
     @api.model
     @tools.ormcache("page_id", "self.env.lang")
@@ -187,26 +217,4 @@ class HelpdeskStatusPageField(models.Model):
             )
             for line in lines
             if self._is_ticket_field_allowed(line.field_name)
-        )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env.registry.clear_cache()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env.registry.clear_cache()
-        return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()
-
-    def _update_field_translations(
-        self, field_name, translations, digest=None, source_lang=None
-    ):
-        # Odoo's update_field_translations always passes source_lang.
-        self.env.registry.clear_cache()
-        return super()._update_field_translations(
-            field_name, translations, digest=digest, source_lang=source_lang
         )

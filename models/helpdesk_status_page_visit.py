@@ -1,11 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import timedelta
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-# A reload or a parallel request within this delay records nothing.
-VISIT_RESOLUTION = timedelta(minutes=1)
+from ..tools.session import VISIT_RESOLUTION
 
 
 class HelpdeskStatusPageVisit(models.Model):

@@ -1096,20 +1096,8 @@ class HelpdeskTicket(models.Model):
         :raise UserError: too many messages this hour, or none allowed
         """
         self.ensure_one()
-
-        def refusal(until):
-            if not until:
-                return self.env._(
-                    "Messages cannot be sent from this page. Please contact support."
-                )
-            return self.env._(
-                "You have sent many messages in the last hour. You can send "
-                "another after %(time)s.",
-                time=self._format_status_time(until, self._get_status_page_tz()),
-            )
-
         self.env["helpdesk.status.page.challenge"]._take_slot(
-            page, "reply", page.max_replies_per_hour, refusal, ticket=self
+            page, ["reply"], ticket=self, values={"kind": "reply"}
         )
 
     @contextmanager

@@ -1,16 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models, tools
 from odoo.exceptions import ValidationError
-from odoo.tools import frozendict
 
-
-def freeze(value):
-    """``value`` (JSON: dicts, lists, scalars) as an immutable copy."""
-    if isinstance(value, dict):
-        return frozendict({key: freeze(item) for key, item in value.items()})
-    if isinstance(value, list | tuple):
-        return tuple(freeze(item) for item in value)
-    return value
+from ..tools.frozen import freeze
 
 
 class HelpdeskTicketTeam(models.Model):

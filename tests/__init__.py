@@ -27,3 +27,4 @@ from . import test_tools
 from . import test_customer_view
 from . import test_tools_ticketside
 from . import test_time_zone_rules
+from . import test_tools_pageside

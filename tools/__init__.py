@@ -9,7 +9,13 @@ key, which calendar); these functions only compute, so that their unit tests
 from . import code
 from . import contact
 from . import date_format
+from . import frozen
 from . import html
+from . import limits
+from . import quiet_hours
+from . import session
 from . import statuses
+from . import text
 from . import time_zone
+from . import upload
 from . import working_days
