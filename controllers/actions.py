@@ -40,6 +40,9 @@ class StatusPageActions(StatusPageController):
         before = int(before) if before and ID_RE.fullmatch(before) else None
         values.update(ticket._get_status_conversation(page, before=before))
         values.update(ticket._get_status_actions(page))
+        # After a Refresh, what the tab showed: what is new since is marked.
+        seen = None if preview else request.params.get("seen")
+        values.update(ticket._get_status_updates(values, seen=seen))
         if not preview:
             flash = self._grants._pop_flash(request.session)
             if flash.get("ticket") == str(ticket.id):

@@ -191,7 +191,7 @@ class StatusPageController(http.Controller):
             values["sample"] = sample
         else:
             self._record_visit(ticket)
-            values["version"] = ticket._get_status_version(values)
+            values.update(ticket._get_status_live_values(values))
         return self._render(
             "helpdesk_mgmt_status_page.status_page_ticket",
             self._layout_values(

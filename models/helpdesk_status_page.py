@@ -14,6 +14,7 @@ from odoo.tools import consteq, html_sanitize
 from odoo.tools.image import IMAGE_MAX_RESOLUTION
 
 from ..tools.code import to_ascii_digits
+from ..tools.colour import readable_text_colour
 from ..tools.contact import (
     contact_digest,
     mask_email,
@@ -345,9 +346,10 @@ class HelpdeskStatusPage(models.Model):
         ],
         string="Customer replies",
         required=True,
-        default="waiting",
+        default="open",
         help="When a verified customer may answer and send files from the "
-        "page. Waiting: only in stages marked 'Waiting on customer'.",
+        "page. Not closed (the default): whenever the ticket is open. "
+        "Waiting: only in stages marked 'Waiting on customer'.",
     )
     agent_display = fields.Selection(
         [("agent", "Agent name"), ("team", "Team name")],
@@ -461,6 +463,13 @@ class HelpdeskStatusPage(models.Model):
     # Fields shown
     field_ids = fields.One2many(
         "helpdesk.status.page.field", "page_id", string="Fields shown"
+    )
+    hide_empty_fields = fields.Boolean(
+        string="Hide empty fields",
+        default=True,
+        help="Leave out the fields shown that have no value on a ticket, "
+        "instead of showing them with a dash. Yes/No fields and numbers "
+        "always show.",
     )
     field_count = fields.Integer(string="Field count", compute="_compute_field_count")
 
@@ -1474,14 +1483,20 @@ class HelpdeskStatusPage(models.Model):
     @api.model
     def _get_brand_css(self, color):
         """Buttons, links and the current step in the brand colour; as weak
-        as the module's defaults (:where), so the page's CSS still wins."""
+        as the module's defaults (:where), so the page's CSS still wins.
+        The current step's icon and label take the brand colour darkened
+        as much as needed to stay readable on white (WCAG AA)."""
         return (
-            f".o_status_page {{ --o-status-brand: {color}; }}\n"
+            f".o_status_page {{ --o-status-brand: {color}; "
+            f"--o-status-brand-text: {readable_text_colour(color)}; }}\n"
             ":where(.o_status_page) .btn-primary { background-color: "
             "var(--o-status-brand); border-color: var(--o-status-brand); }\n"
             ":where(.o_status_page) a:not(.btn) { color: var(--o-status-brand); }\n"
             ":where(.o_status_page) .o_status_step_current .o_status_step_icon "
-            "{ border-color: var(--o-status-brand); color: var(--o-status-brand); }"
+            "{ border-color: var(--o-status-brand); "
+            "color: var(--o-status-brand-text); }\n"
+            ":where(.o_status_page) .o_status_step_current .o_status_step_label "
+            "{ color: var(--o-status-brand-text); }"
         )
 
     def _get_safe_css(self):

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+import re
 import secrets
 import threading
 from contextlib import contextmanager
@@ -40,6 +41,11 @@ CONTACT_FIELDS = {"partner_id", "partner_email", "partner_phone"}
 CONVERSATION_PAGE_SIZE = 20
 LATE_BATCH_SIZE = 200
 VERSION_SCOPE = "helpdesk_mgmt_status_page.version"
+EPOCH = datetime(1970, 1, 1)
+# The Refresh link's "seen": message id and microseconds (at most year 5138).
+SEEN_RE = re.compile(r"(\d{1,12})\.(\d{1,17})")
+# What a field without a value shows (left out with "Hide empty fields").
+NO_VALUE = "—"
 
 
 class HelpdeskTicket(models.Model):
@@ -928,7 +934,9 @@ class HelpdeskTicket(models.Model):
         :return: dict with ``messages`` (list of dicts: ``id``, ``author``,
             ``is_customer``, ``date``, ``body`` (sanitized Markup),
             ``attachments`` ``[(id, name)]``), ``older`` (id to pass as
-            ``before`` for older messages, or False), ``latest_agent``
+            ``before`` for older messages, or False), ``latest_agent``,
+            ``last_message_date`` (of the latest public message, shown or
+            not; False when none is shown)
         """
         self.ensure_one()
         self.env["mail.message"].flush_model()
@@ -945,7 +953,10 @@ class HelpdeskTicket(models.Model):
                               AND a.res_model = 'helpdesk.ticket'
                               AND a.res_id = m.res_id
                               AND a.res_field IS NULL AND a.type = 'binary'
-                       ), '[]')
+                       ), '[]'),
+                       -- Computed once (it refers to no row of the outer m).
+                       (SELECT max(m.date) FROM mail_message m
+                         WHERE m.res_id = %(ticket)s AND %(public)s)
                   FROM mail_message m
                   LEFT JOIN res_partner p ON p.id = m.author_id
                  WHERE m.res_id = %(ticket)s AND %(public)s AND m.id < %(before)s
@@ -958,11 +969,12 @@ class HelpdeskTicket(models.Model):
             )
         )
         rows = self.env.cr.fetchall()
+        last_message_date = rows[0][-1] if rows else False
         older = len(rows) > CONVERSATION_PAGE_SIZE
         rows = rows[:CONVERSATION_PAGE_SIZE][::-1]
         tz = self._get_status_page_tz()
         messages = []
-        for msg_id, body, date, author_id, email_from, name, files in rows:
+        for msg_id, body, date, author_id, email_from, name, files, _last in rows:
             is_customer = self._is_status_customer(author_id, email_from)
             if is_customer:
                 author = self.env._("You")
@@ -987,6 +999,7 @@ class HelpdeskTicket(models.Model):
             "older": older and messages[0]["id"],
             "newer": bool(before),
             "latest_agent": agents[-1] if agents else False,
+            "last_message_date": last_message_date,
         }
 
     def _get_status_actions(self, page):
@@ -1354,6 +1367,9 @@ class HelpdeskTicket(models.Model):
                 and step["date"]
             ]
             return {"promise": False, "outcome": outcome, "reopened": reopened}
+        # Waiting on the customer, the team owes no answer: no promise.
+        if self.stage_id.waiting_on_customer:
+            return {"promise": False, "reopened": reopened}
         promise = self._get_status_promises()[self.id]
         if not promise:
             return {"promise": False, "reopened": reopened}
@@ -1601,6 +1617,8 @@ class HelpdeskTicket(models.Model):
                     result.append((label, self._format_status_property(prop, tz)))
                 continue
             result.append((label, self._format_status_field(field, tz)))
+        if page.hide_empty_fields:
+            result = [line for line in result if line[1] != NO_VALUE]
         return result
 
     def _format_status_field(self, field, tz):
@@ -1610,9 +1628,9 @@ class HelpdeskTicket(models.Model):
         if field.type == "boolean":
             return self.env._("Yes") if value else self.env._("No")
         if not value and field.type not in ("integer", "float", "monetary"):
-            return "—"
+            return NO_VALUE
         if field.type == "html":
-            return sanitize_html(value)
+            return NO_VALUE if is_html_empty(value) else sanitize_html(value)
         if field.type == "selection":
             return dict(field._description_selection(self.env)).get(value, value)
         if field.type in ("float", "monetary"):
@@ -1659,7 +1677,7 @@ class HelpdeskTicket(models.Model):
         if kind == "boolean":
             return self.env._("Yes") if value else self.env._("No")
         if value in (False, None, "", []):
-            return "—"
+            return NO_VALUE
         if kind == "date":
             return self._format_status_date(value)
         if kind == "datetime":
@@ -1758,6 +1776,18 @@ class HelpdeskTicket(models.Model):
             is made from them without a query
         :return: 16 hexadecimal characters
         """
+        return self._get_status_live_values(shown)["version"]
+
+    def _get_status_live_values(self, shown=None):
+        """The live values of the ticket view: its ``version`` (see
+        ``_get_status_version``) and ``seen``, what the view shows, for its
+        *Refresh* link: ``<latest public message id>.<last status change,
+        in microseconds since 1970>``, read back by
+        ``_get_status_updates`` to mark what is new since.
+
+        :param dict shown: the ticket view's values (see
+            ``_get_status_version``)
+        """
         self.ensure_one()
         if shown and "messages" in shown and not shown.get("newer"):
             messages = shown["messages"]
@@ -1766,7 +1796,59 @@ class HelpdeskTicket(models.Model):
         else:
             last_change, last_message = self._read_status_version_state()
         state = (self.stage_id.id, fields.Datetime.to_string(last_change), last_message)
-        return hmac(self.env(su=True), VERSION_SCOPE, state)[:16]
+        micros = (last_change - EPOCH) // timedelta(microseconds=1)
+        return {
+            "version": hmac(self.env(su=True), VERSION_SCOPE, state)[:16],
+            "seen": f"{last_message}.{micros}",
+        }
+
+    def _get_status_updates(self, shown, seen=None):
+        """What changed that the customer can see: the view's *Last update*
+        (the later of the last status change and the latest public
+        message) and, after a *Refresh*, what is new since the view the
+        tab had. No query.
+
+        :param dict shown: the ticket view's values, with its conversation
+        :param str seen: the ``seen`` mark of the view the tab showed (see
+            ``_get_status_live_values``), as the *Refresh* link sends it;
+            anything else is ignored
+        :return: dict with ``last_update`` (text), ``new_status`` (the
+            status changed since), ``first_new`` (``"status"``, the id of
+            the first new message, or False: where the view lands); the
+            new messages get ``is_new``
+        """
+        self.ensure_one()
+        last = max(
+            filter(None, (shown.get("last_change"), shown.get("last_message_date"))),
+            default=False,
+        )
+        values = {
+            "last_update": (
+                self._format_status_time(last, self._get_status_page_tz())
+                if last
+                else NO_VALUE
+            ),
+            "new_status": False,
+            "first_new": False,
+        }
+        match = SEEN_RE.fullmatch(seen or "")
+        if not match:
+            return values
+        seen_message = int(match[1])
+        seen_change = EPOCH + timedelta(microseconds=int(match[2]))
+        new_messages = []
+        for message in shown.get("messages") or []:
+            message["is_new"] = message["id"] > seen_message
+            if message["is_new"]:
+                new_messages.append(message["id"])
+        values["new_status"] = bool(
+            shown.get("last_change") and shown["last_change"] > seen_change
+        )
+        if values["new_status"]:
+            values["first_new"] = "status"
+        elif new_messages:
+            values["first_new"] = new_messages[0]
+        return values
 
     def _read_status_version_state(self):
         """The last status change (creation when none) and the id of the

@@ -104,6 +104,7 @@ class TestCustomerActions(StatusPageActionCommon):
         self.assertEqual(file.content, PNG)
 
     def test_reply_depends_on_page_option(self):
+        self.page.customer_reply = "waiting"
         self._grant()
         self.ticket.stage_id = self.stage_progress
         self.assertNotIn("o_status_reply_form", self._get(self._token_path()).text)

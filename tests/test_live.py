@@ -67,6 +67,6 @@ class TestLiveVersion(StatusPageHttpCommon):
         html = self._grant().text
         self.assertIn('aria-live="polite"', html)
         self.assertIn(f'data-version-url="{self._token_path()}/version"', html)
-        self.assertIn("o_status_live_banner alert alert-info d-none", html)
+        self.assertIn('class="o_status_live alert alert-info" role="region"', html)
         # Not on the verification forms: nothing to poll there.
         self.assertNotIn("o_status_live", self._get(f"/status/{self.page.slug}").text)

@@ -216,6 +216,8 @@ class TestStatusPageFields(StatusPageCommon):
         )
 
     def test_allowed_fields(self):
+        # Every line, empty or not (empty ones are hidden by default).
+        self.page.hide_empty_fields = False
         for name in (
             "priority",
             "category_id",

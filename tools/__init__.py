@@ -7,6 +7,7 @@ key, which calendar); these functions only compute, so that their unit tests
 """
 
 from . import code
+from . import colour
 from . import contact
 from . import date_format
 from . import frozen
