@@ -28,3 +28,6 @@ from . import test_customer_view
 from . import test_tools_ticketside
 from . import test_time_zone_rules
 from . import test_tools_pageside
+from . import test_conversation_media
+from . import test_rating_followup
+from . import test_media_rating_browser
