@@ -175,3 +175,40 @@ class StatusPageActions(StatusPageController):
             request.env._("Your request is open again. We will get back to you."),
             {"reason": reason},
         )
+
+    @status_route(
+        "/status/<string:slug>/<string:token>/followup",
+        "POST",
+        max_content_length=MAX_TEXT_REQUEST,
+    )
+    def status_followup(self, slug, token, question=None, **kwargs):
+        """Past the reopen window, the customer asks a follow-up question:
+        a new request, which this browser may see at once (same contact,
+        no new code)."""
+        page, ticket = self._get_granted(slug, token)
+        if not ticket:
+            return self._not_found()
+        question = question or ""
+        nonce = request.params.get("nonce") or ""
+        if not NONCE_RE.fullmatch(nonce):
+            return self._back(
+                page,
+                ticket,
+                error=request.env._("This form has expired. Please send it again."),
+                question=question,
+            )
+        try:
+            followup = ticket._ask_status_followup(page, question, nonce)
+        except UserError as error:
+            return self._back(page, ticket, error=error.args[0], question=question)
+        if not (followup and page._is_ticket_reachable(followup)):
+            return self._back(
+                page, ticket, notice=request.env._("Your question was sent.")
+            )
+        notice = request.env._(
+            "Your question was sent as a new request, %(number)s. "
+            "We will get back to you.",
+            number=followup.number,
+        )
+        self._grants._grant(request.session, page, followup)
+        return self._back(page, followup, notice=notice)

@@ -10,6 +10,7 @@ from odoo.http import request
 
 from ..tools.session import SESSION_PREFIX, VISIT_RESOLUTION
 from ..tools.text import MAX_SLUG_LENGTH, SLUG_RE
+from ..tools.upload import THUMBNAIL_SIZES
 
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
@@ -27,6 +28,9 @@ PAGE_CSP = (
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 DOWNLOAD_CSP = "default-src 'none'; frame-ancestors 'none'"
+# A thumbnail is this browser's to keep for an hour (the page shows it on
+# every view), never a shared cache's: another customer never gets it.
+THUMBNAIL_CACHE_CONTROL = "private, max-age=3600"
 ID_RE = re.compile(r"[0-9]{1,9}")
 VISIT_SECONDS = VISIT_RESOLUTION.total_seconds()
 
@@ -248,10 +252,10 @@ class StatusPageController(http.Controller):
                 return self._render_ticket(page, ticket)
         return self._render_form(page, token, ticket)
 
-    @status_route("/status/<string:slug>/<string:token>/attachment/<int:attachment_id>")
-    def status_attachment(self, slug, token, attachment_id, **kwargs):
-        """Download one file attached to a ticket this browser may see: a
-        stored file only, never a URL (no redirect from this site)."""
+    def _get_downloadable(self, slug, token, attachment_id):
+        """The ticket and one of its stored files that this browser may
+        download (never a URL); empty records otherwise."""
+        Attachment = request.env["ir.attachment"].sudo()
         page = self._get_page(slug)
         ticket = page and page._find_ticket_by_token(token)
         if not (
@@ -260,12 +264,51 @@ class StatusPageController(http.Controller):
             and self._grants._is_granted(request.session, page, ticket)
             and attachment_id in ticket._get_status_page_attachments()
         ):
-            return self._not_found(slug)
-        attachment = request.env["ir.attachment"].sudo().browse(attachment_id)
+            return None, Attachment
+        attachment = Attachment.browse(attachment_id)
         if attachment.type != "binary":
+            return None, Attachment
+        return ticket, attachment
+
+    @status_route("/status/<string:slug>/<string:token>/attachment/<int:attachment_id>")
+    def status_attachment(self, slug, token, attachment_id, **kwargs):
+        """Download one file attached to a ticket this browser may see: a
+        stored file only, never a URL (no redirect from this site)."""
+        ticket, attachment = self._get_downloadable(slug, token, attachment_id)
+        if not attachment:
             return self._not_found(slug)
         stream = request.env["ir.binary"]._get_stream_from(attachment)
         return self._secure(stream.get_response(as_attachment=True))
+
+    @status_route(
+        "/status/<string:slug>/<string:token>/attachment/<int:attachment_id>/thumbnail"
+    )
+    def status_thumbnail(self, slug, token, attachment_id, size=None, **kwargs):
+        """A small version of an image the browser may download (same
+        checks as the download), ``size`` pixels at most; cached by this
+        browser only, never by a shared cache."""
+        ticket, attachment = self._get_downloadable(slug, token, attachment_id)
+        if size is None:
+            size = THUMBNAIL_SIZES[1]
+        size = int(size) if ID_RE.fullmatch(str(size)) else 0
+        thumbnail = attachment and ticket._get_status_thumbnail(attachment, size)
+        if not thumbnail:
+            return self._not_found(slug)
+        data, mimetype = thumbnail
+        response = self._secure(
+            request.make_response(
+                data,
+                [
+                    ("Content-Type", mimetype),
+                    ("Content-Length", str(len(data))),
+                    ("Content-Disposition", "inline"),
+                    ("X-Content-Type-Options", "nosniff"),
+                ],
+            )
+        )
+        response.headers["Cache-Control"] = THUMBNAIL_CACHE_CONTROL
+        response.headers["Vary"] = "Cookie"
+        return response
 
     def _get_preview_page(self, page_id, ticket=None):
         """The page a helpdesk user previews: ``page_id``, else the page of

@@ -10,9 +10,9 @@ from ..tools.session import FLASH_KEY, PENDING_KEY, SESSION_PREFIX
 # What a refused form may carry to the page it redirects to: its message,
 # a notice ("sent", "resent") and what the customer typed (never a code);
 # on the ticket view, the ticket it is for and the typed message, reason or
-# comment of a customer action.
+# comment of a customer action, or the follow-up question.
 FLASH_FIELDS = ("error", "notice", "number", "contact")
-FLASH_FIELDS += ("ticket", "message", "reason", "comment")
+FLASH_FIELDS += ("ticket", "message", "reason", "comment", "question")
 GRANT_SCOPE = "helpdesk_mgmt_status_page.grant"
 
 

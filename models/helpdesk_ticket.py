@@ -27,6 +27,7 @@ from ..tools.date_format import date_pattern, time_pattern
 from ..tools.html import sanitize_html
 from ..tools.statuses import FINISHING_STATUSES, MAIN_STATUSES, OPEN_STATUSES
 from ..tools.time_zone import first_valid_tz
+from ..tools.upload import THUMBNAIL_MIMETYPES, make_thumbnail
 from ..tools.working_days import (
     get_local_date,
     get_local_dates,
@@ -204,6 +205,18 @@ class HelpdeskTicket(models.Model):
         readonly=True,
         help="When the customer last confirmed on the status page that the "
         "request is solved.",
+    )
+
+    status_followup_of_id = fields.Many2one(
+        "helpdesk.ticket",
+        string="Follow-up of",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The earlier request this one follows up: the customer asked "
+        "a follow-up question on its status page after it could no longer "
+        "be reopened.",
     )
 
     def init(self):
@@ -933,10 +946,10 @@ class HelpdeskTicket(models.Model):
         :param int before: show the page of messages older than this id
         :return: dict with ``messages`` (list of dicts: ``id``, ``author``,
             ``is_customer``, ``date``, ``body`` (sanitized Markup),
-            ``attachments`` ``[(id, name)]``), ``older`` (id to pass as
-            ``before`` for older messages, or False), ``latest_agent``,
-            ``last_message_date`` (of the latest public message, shown or
-            not; False when none is shown)
+            ``attachments``: dicts of ``_format_status_file``), ``older`` (id
+            to pass as ``before`` for older messages, or False),
+            ``latest_agent``, ``last_message_date`` (of the latest public
+            message, shown or not; False when none is shown)
         """
         self.ensure_one()
         self.env["mail.message"].flush_model()
@@ -945,8 +958,10 @@ class HelpdeskTicket(models.Model):
                 """
                 SELECT m.id, m.body, m.date, m.author_id, m.email_from, p.name,
                        COALESCE((
-                           SELECT json_agg(json_build_array(a.id, a.name)
-                                           ORDER BY a.id)
+                           SELECT json_agg(json_build_array(
+                                      a.id, a.name, a.mimetype, a.file_size,
+                                      to_char(a.create_date, 'YYYY-MM-DD HH24:MI:SS')
+                                  ) ORDER BY a.id)
                              FROM message_attachment_rel r
                              JOIN ir_attachment a ON a.id = r.attachment_id
                             WHERE r.message_id = m.id
@@ -990,7 +1005,9 @@ class HelpdeskTicket(models.Model):
                     "is_customer": is_customer,
                     "date": self._format_status_time(date, tz),
                     "body": sanitize_html(body or ""),
-                    "attachments": [tuple(file) for file in files],
+                    "attachments": [
+                        self._format_status_file(*file, tz=tz) for file in files
+                    ],
                 }
             )
         agents = [message for message in messages if not message["is_customer"]]
@@ -1012,7 +1029,10 @@ class HelpdeskTicket(models.Model):
             "instructions": stage.waiting_on_customer and stage.customer_instructions,
             "can_reply": page._is_reply_allowed(self),
             "solved": solved,
+            "stars": solved == "rate" and self._get_status_star_labels(),
+            "rated": solved == "done" and self._get_status_rated_text(),
             "can_reopen": bool(page.reopen_stage_id) and page._accepts_messages(),
+            "can_follow_up": solved == "expired" and page._accepts_messages(),
             "reopen_until": solved == "ask"
             and self.env._(
                 "You can answer until %(time)s.",
@@ -1027,6 +1047,26 @@ class HelpdeskTicket(models.Model):
                 size=page.max_upload_mb,
             ),
         }
+
+    def _get_status_star_labels(self):
+        """The rating form's five choices: ``[(value, label)]``, each label
+        its own sentence to translate ("1 star" ... "5 stars")."""
+        return [
+            (1, self.env._("1 star")),
+            (2, self.env._("2 stars")),
+            (3, self.env._("3 stars")),
+            (4, self.env._("4 stars")),
+            (5, self.env._("5 stars")),
+        ]
+
+    def _get_status_rated_text(self):
+        """The score the customer gave this resolution, for the thank-you:
+        ``(value, "You rated 4 out of 5")``, or False."""
+        rating = self._get_status_rating(self._get_status_resolved_at())
+        if not rating:
+            return False
+        value = round(rating.rating)
+        return value, self.env._("You rated %(value)s out of 5", value=value)
 
     def _get_status_resolved_at(self):
         """When the ticket last entered the resolved status (from its
@@ -1076,13 +1116,15 @@ class HelpdeskTicket(models.Model):
         return (
             self.env["rating.rating"]
             .sudo()
-            .search(
+            .search_fetch(
                 [
                     ("res_model", "=", "helpdesk.ticket"),
                     ("res_id", "=", self.id),
                     ("consumed", "=", True),
                     ("create_date", ">=", since),
                 ],
+                ["rating"],
+                order="id desc",
                 limit=1,
             )
         )
@@ -1245,6 +1287,76 @@ class HelpdeskTicket(models.Model):
             message = self._post_status_message(reason)
             self.sudo().stage_id = page.reopen_stage_id
         return message
+
+    def _ask_status_followup(self, page, question, nonce):
+        """After the reopen window, the customer asks a follow-up question:
+        a new ticket for the same contact, team and company, linked to this
+        one (``status_followup_of_id``), its description the question; both
+        chatters name the other. Counted as a message of this ticket.
+
+        :param page: ``helpdesk.status.page`` serving this ticket
+        :param str question: the customer's plain text
+        :param str nonce: the form's one-time nonce
+        :return: the new ticket (on a double submit, the one the first
+            submit made)
+        :raise UserError: not past the window, messages off, or no text
+        """
+        self.ensure_one()
+        self._check_status_solved_state(page, "expired")
+        if not page._accepts_messages():
+            raise UserError(
+                self.env._("To ask a follow-up question, please contact support.")
+            )
+        question = page._clean_reply_text(question)
+        self._rate_limit_status_post(page)
+        # What agents read (subject, chatter) is in the agents' language.
+        ticket = self.sudo().with_context(
+            lang=self.user_id.lang or self.company_id.partner_id.lang or "en_US"
+        )
+        Ticket = ticket.env["helpdesk.ticket"].with_context(
+            mail_create_nosubscribe=True
+        )
+        with self._claim_status_form(nonce) as claimed:
+            if not claimed:
+                return Ticket.search(
+                    [("status_followup_of_id", "=", self.id)], order="id desc", limit=1
+                )
+            followup = Ticket.create(ticket._prepare_status_followup_values(question))
+        ticket._message_log(
+            body=ticket.env._(
+                "The customer asked a follow-up question: %(ticket)s.",
+                ticket=followup._get_html_link(title=followup.number),
+            ),
+            author_id=self.partner_id.id or None,
+        )
+        followup._message_log(
+            body=ticket.env._(
+                "Follow-up question about %(ticket)s, asked on its status page.",
+                ticket=ticket._get_html_link(title=ticket.number),
+            ),
+            author_id=self.partner_id.id or None,
+        )
+        return followup
+
+    def _prepare_status_followup_values(self, question):
+        """The follow-up ticket of ``_ask_status_followup``."""
+        self.ensure_one()
+        ticket = self.sudo()
+        channel = self.env.ref(
+            "helpdesk_mgmt.helpdesk_ticket_channel_web", raise_if_not_found=False
+        )
+        return {
+            "name": self.env._("Follow-up: %(subject)s", subject=ticket.name),
+            "description": plaintext2html(question),
+            "partner_id": ticket.partner_id.id,
+            "partner_name": ticket.partner_name,
+            "partner_email": ticket.partner_email,
+            "partner_phone": ticket.partner_phone,
+            "team_id": ticket.team_id.id,
+            "company_id": ticket.company_id.id,
+            "channel_id": channel.id if channel else ticket.channel_id.id,
+            "status_followup_of_id": ticket.id,
+        }
 
     # === BUSINESS METHODS: PROMISE ===#
     # The answer a ticket's status page promises, whether it is running
@@ -1501,9 +1613,9 @@ class HelpdeskTicket(models.Model):
             ),
             "fields": self._get_status_page_fields(page, tz),
             "attachments": (
-                self._get_status_page_attachments()
+                self._get_status_page_files(tz)
                 if page.allow_attachment_download
-                else {}
+                else []
             ),
             "tz": tz,
             **self._get_status_promise_values(timeline, tz),
@@ -1715,43 +1827,135 @@ class HelpdeskTicket(models.Model):
 
         :return: ``{id: name}``, in upload order
         """
-        self.env["ir.attachment"].flush_model(
-            ["res_model", "res_id", "res_field", "type", "status_page_shared"]
-        )
-        self.env["mail.message"].flush_model()
-        self.flush_model(["create_date", "create_uid"])
+        self._flush_status_attachments()
         self.env.cr.execute(
             SQL(
                 """
                 SELECT a.id, a.name FROM ir_attachment a
                   JOIN helpdesk_ticket t ON t.id = a.res_id
                  WHERE a.res_model = 'helpdesk.ticket' AND a.res_id = ANY(%(tickets)s)
-                   AND a.res_field IS NULL AND a.type = 'binary'
-                   AND (
-                       (%(shared)s AND a.status_page_shared)
-                       OR EXISTS (
-                           SELECT 1 FROM message_attachment_rel r
-                             JOIN mail_message m ON m.id = r.message_id
-                            WHERE r.attachment_id = a.id AND m.res_id = a.res_id
-                              AND %(public)s
-                       )
-                       OR (
-                           a.create_date = t.create_date
-                           AND a.create_uid IS NOT DISTINCT FROM t.create_uid
-                           AND NOT EXISTS (
-                               SELECT 1 FROM message_attachment_rel r
-                                WHERE r.attachment_id = a.id
-                           )
-                       )
-                   )
+                   AND %(offered)s
                  ORDER BY a.id
                 """,
                 tickets=self.ids,
-                shared=include_shared,
-                public=self._get_public_message_sql(),
+                offered=self._get_status_attachment_sql(include_shared),
             )
         )
         return dict(self.env.cr.fetchall())
+
+    def _flush_status_attachments(self):
+        self.env["ir.attachment"].flush_model(
+            ["res_model", "res_id", "res_field", "type", "status_page_shared"]
+        )
+        self.env["mail.message"].flush_model()
+        self.flush_model(["create_date", "create_uid"])
+
+    @api.model
+    def _get_status_attachment_sql(self, include_shared=True):
+        """Whether a file (alias ``a``) of a ticket (alias ``t``) reached its
+        customer (see ``_query_status_page_attachments``)."""
+        return SQL(
+            """
+            a.res_field IS NULL AND a.type = 'binary'
+            AND (
+                (%(shared)s AND a.status_page_shared)
+                OR EXISTS (
+                    SELECT 1 FROM message_attachment_rel r
+                      JOIN mail_message m ON m.id = r.message_id
+                     WHERE r.attachment_id = a.id AND m.res_id = a.res_id
+                       AND %(public)s
+                )
+                OR (
+                    a.create_date = t.create_date
+                    AND a.create_uid IS NOT DISTINCT FROM t.create_uid
+                    AND NOT EXISTS (
+                        SELECT 1 FROM message_attachment_rel r
+                         WHERE r.attachment_id = a.id
+                    )
+                )
+            )
+            """,
+            shared=include_shared,
+            public=self._get_public_message_sql(),
+        )
+
+    def _get_status_page_files(self, tz):
+        """The files the view lists apart from the conversation: those
+        customers may download (see ``_query_status_page_attachments``) that
+        belong to no public message (made with the ticket, or shared by an
+        agent). A message's files show in the message, once.
+
+        :return: list of dicts (see ``_format_status_file``), in upload order
+        """
+        self.ensure_one()
+        self._flush_status_attachments()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT a.id, a.name, a.mimetype, a.file_size, a.create_date
+                  FROM ir_attachment a
+                  JOIN helpdesk_ticket t ON t.id = a.res_id
+                 WHERE a.res_model = 'helpdesk.ticket' AND a.res_id = %(ticket)s
+                   AND %(offered)s
+                   AND NOT EXISTS (
+                       SELECT 1 FROM message_attachment_rel r
+                         JOIN mail_message m ON m.id = r.message_id
+                        WHERE r.attachment_id = a.id AND m.res_id = a.res_id
+                          AND %(public)s
+                   )
+                 ORDER BY a.id
+                """,
+                ticket=self.id,
+                offered=self._get_status_attachment_sql(),
+                public=self._get_public_message_sql(),
+            )
+        )
+        return [self._format_status_file(*row, tz=tz) for row in self.env.cr.fetchall()]
+
+    def _format_status_file(self, file_id, name, mimetype, size, date, tz):
+        """A file as the view shows it: its name, with its size and date to
+        tell same-named files apart, and whether it has a thumbnail.
+
+        :param date: a datetime, or its ``YYYY-MM-DD HH:MM:SS`` text
+        """
+        if isinstance(date, str):
+            date = fields.Datetime.to_datetime(date)
+        return {
+            "id": file_id,
+            "name": name,
+            "size": self._format_status_file_size(size or 0),
+            "date": self._format_status_time(date, tz) if date else "",
+            "thumbnail": mimetype in THUMBNAIL_MIMETYPES,
+        }
+
+    def _format_status_file_size(self, size):
+        """A file size for people: bytes, KB or MB, in the page's language."""
+        if size < 1024:
+            return self.env._("%(size)s bytes", size=size)
+        if size < 2**20:
+            return self.env._(
+                "%(size)s KB", size=formatLang(self.env, size / 1024, digits=0)
+            )
+        return self.env._(
+            "%(size)s MB", size=formatLang(self.env, size / 2**20, digits=1)
+        )
+
+    def _get_status_thumbnail(self, attachment, size):
+        """A thumbnail of ``attachment``, a file the customer may download
+        (checked by the caller): a JPEG or PNG image, resized by Odoo's
+        image tools; refused images (unreadable, too many pixels, another
+        type whatever their declared one) have none.
+
+        :param int size: one of ``THUMBNAIL_SIZES``
+        :return: ``(bytes, mimetype)`` or None
+        """
+        self.ensure_one()
+        if (
+            attachment.type != "binary"
+            or attachment.mimetype not in THUMBNAIL_MIMETYPES
+        ):
+            return None
+        return make_thumbnail(attachment.raw or b"", size)
 
     def _touch_status_page_view(self):
         """Record that the customer opened the page (see

@@ -30,3 +30,6 @@ from . import test_time_zone_rules
 from . import test_tools_pageside
 from . import test_conversation_layout
 from . import test_live_banner_browser
+from . import test_conversation_media
+from . import test_rating_followup
+from . import test_media_rating_browser

@@ -74,7 +74,8 @@ class TestConversation(StatusPageActionCommon):
         self.assertNotIn(note.attachment_ids.id, allowed)
         message = self._conversation()["messages"][0]
         self.assertEqual(
-            message["attachments"], [(public.attachment_ids.id, "invoice.pdf")]
+            [(file["id"], file["name"]) for file in message["attachments"]],
+            [(public.attachment_ids.id, "invoice.pdf")],
         )
 
     def test_view_shows_conversation_escaped_with_older_link(self):

@@ -12,7 +12,8 @@ import zipfile
 
 from PIL import Image
 
-from odoo.tools.image import IMAGE_MAX_RESOLUTION
+from odoo.exceptions import UserError
+from odoo.tools.image import IMAGE_MAX_RESOLUTION, image_process
 from odoo.tools.mimetypes import guess_mimetype
 
 MAX_FILE_NAME = 120
@@ -53,6 +54,27 @@ IMAGE_FORMATS = {
     "image/gif": {"GIF"},
     "image/webp": {"WEBP"},
 }
+# Thumbnails on the ticket view: the sizes the page asks for (CSS pixels,
+# and twice that for sharp screens), and the images Odoo's image tools
+# resize (they leave GIF and WebP as they are), by what PIL reads of them,
+# with the format the thumbnail is encoded in.
+THUMBNAIL_SIZES = (128, 256, 512)
+THUMBNAIL_FORMATS = {
+    "JPEG": ("JPEG", "image/jpeg"),
+    "MPO": ("JPEG", "image/jpeg"),
+    "PNG": ("PNG", "image/png"),
+}
+THUMBNAIL_MIMETYPES = {"image/jpeg", "image/png"}
+THUMBNAIL_JPEG_QUALITY = 85
+IMAGE_ERRORS = (
+    UserError,
+    ValueError,
+    OSError,
+    SyntaxError,
+    struct.error,
+    Image.DecompressionBombError,
+    Image.DecompressionBombWarning,
+)
 # Office files are ZIP archives. Odoo's sniffer reads an archive's
 # "mimetype" entry whole, whatever it unpacks to: a few hundred bytes of
 # bzip2 ask for gigabytes. Archives are sniffed here instead, from their
@@ -163,6 +185,37 @@ def read_image_header(data):
         return None, math.inf
     except (OSError, ValueError, SyntaxError, struct.error):
         return None, 0
+
+
+def make_thumbnail(data, size):
+    """A thumbnail of the image ``data`` at most ``size`` pixels wide and
+    high, by Odoo's image tools; None when it is no JPEG or PNG, cannot be
+    read, or declares more pixels than Odoo processes (read from its header
+    before any pixel is decoded: a decompression bomb is never opened).
+    JPEG is encoded again, without its metadata (a phone's location).
+
+    :return: ``(bytes, mimetype)`` or None
+    """
+    if size not in THUMBNAIL_SIZES:
+        return None
+    found, pixels = read_image_header(data)
+    if found not in THUMBNAIL_FORMATS or not 0 < pixels <= IMAGE_MAX_RESOLUTION:
+        return None
+    output_format, mimetype = THUMBNAIL_FORMATS[found]
+    quality = THUMBNAIL_JPEG_QUALITY if output_format == "JPEG" else 0
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            thumbnail = image_process(
+                data,
+                size=(size, size),
+                verify_resolution=True,
+                quality=quality,
+                output_format=output_format,
+            )
+    except IMAGE_ERRORS:
+        return None
+    return (thumbnail, mimetype) if thumbnail else None
 
 
 def parse_extensions(text):
