@@ -1032,7 +1032,9 @@ class HelpdeskTicket(models.Model):
             "reopen_until": solved == "ask"
             and self.env._(
                 "You can answer until %(time)s.",
-                time=self._format_status_time(deadline, self._get_status_shown_tz(page)),
+                time=self._format_status_time(
+                    deadline, self._get_status_shown_tz(page)
+                ),
             ),
             "upload_accept": ",".join(
                 f".{ext}" for ext in page._get_upload_extensions()

@@ -160,7 +160,9 @@ class TestCustomerTimeZone(CustomerTimeZoneCommon):
 
     def test_pause_and_limits_told_in_the_customer_s_zone(self):
         # The one resolver serves the verification pause too.
-        text = self.page._format_customer_time(datetime(2026, 5, 10, 19, 0), self.ticket)
+        text = self.page._format_customer_time(
+            datetime(2026, 5, 10, 19, 0), self.ticket
+        )
         self.assertRegex(text, r"10:00\sPM \(Asia/Riyadh\)$")
 
 
@@ -185,7 +187,9 @@ class TestQuietHoursSwitch(CustomerTimeZoneCommon):
 
     def test_new_pages_off_unless_a_window_is_given(self):
         Page = self.env["helpdesk.status.page"]
-        self.assertFalse(Page.create({"name": "Plain", "slug": "plain"}).quiet_hours_enabled)
+        self.assertFalse(
+            Page.create({"name": "Plain", "slug": "plain"}).quiet_hours_enabled
+        )
         night = Page.create(
             {"name": "Night", "slug": "night", "quiet_start": 22.0, "quiet_end": 7.0}
         )
