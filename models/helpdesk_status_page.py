@@ -24,7 +24,12 @@ from ..tools.contact import (
     phone_to_e164,
 )
 from ..tools.html import sanitize_html
-from ..tools.quiet_hours import is_valid_quiet_hour, quiet_hours_end
+from ..tools.quiet_hours import (
+    DEFAULT_QUIET_HOURS,
+    is_valid_quiet_hour,
+    quiet_hours_end,
+    quiet_minute,
+)
 from ..tools.text import (
     MAX_CONTACT_INPUT,
     MAX_MESSAGE_LENGTH,
@@ -257,12 +262,24 @@ class HelpdeskStatusPage(models.Model):
     )
 
     # Quiet hours: when status SMS wait (see _get_quiet_hours_end)
+    quiet_hours_enabled = fields.Boolean(
+        string="Quiet hours",
+        compute="_compute_quiet_hours_enabled",
+        store=True,
+        readonly=False,
+        help="Hold status SMS due in the quiet hours until they end, in the "
+        "customer's time zone: the contact's zone, else the zone of the "
+        "country of their phone number, else their browser's, else the "
+        "page's. E-mails and one-time codes are never held.",
+    )
     quiet_start = fields.Float(
         string="Quiet hours from",
         default=0.0,
-        help="Status SMS due from this hour, in the customer's time zone (else "
-        "the page's), wait until quiet hours end. E-mails and one-time codes "
-        "are never held. Equal start and end: no quiet hours.",
+        help="Status SMS due from this hour, in the customer's time zone (the "
+        "contact's, else their phone number's country's, else their "
+        "browser's, else the page's), wait until quiet hours end. E-mails "
+        "and one-time codes are never held. Equal start and end: no quiet "
+        "hours.",
     )
     quiet_end = fields.Float(
         string="Quiet hours until",
@@ -431,6 +448,19 @@ class HelpdeskStatusPage(models.Model):
         help="Texts of this page still in the source language in a language "
         "of its website.",
     )
+    times_zone = fields.Selection(
+        [
+            ("team", "The assigned agent's zone, else the company's"),
+            ("customer", "The customer's zone"),
+        ],
+        string="Times in",
+        required=True,
+        default="team",
+        help="Time zone of every time the page shows (timeline, last update, "
+        "conversation, promise); the page names it. The customer's zone: "
+        "the contact's, else their phone number's country's, else their "
+        "browser's, else the agent's or company's.",
+    )
 
     # Appearance
     font = fields.Char(help="A CSS font-family stack, e.g. 'Inter', sans-serif")
@@ -510,6 +540,17 @@ class HelpdeskStatusPage(models.Model):
     def _compute_has_logo(self):
         for page in self:
             page.has_logo = bool(page.logo)
+
+    @api.depends("quiet_start", "quiet_end")
+    def _compute_quiet_hours_enabled(self):
+        # Setting a window switches quiet hours on; the switch then turns
+        # them off and on without losing the window. A page saved with a
+        # window before the switch existed gets it on when the column is
+        # added, so it keeps holding SMS.
+        for page in self:
+            page.quiet_hours_enabled = quiet_minute(page.quiet_start) != quiet_minute(
+                page.quiet_end
+            )
 
     # === CONSTRAINT METHODS ===#
 
@@ -763,6 +804,14 @@ class HelpdeskStatusPage(models.Model):
         # to it may be out there.
         if self.name and not self.slug:
             self.slug = self.env["ir.http"]._slugify(self.name, max_length=64)
+
+    @api.onchange("quiet_hours_enabled")
+    def _onchange_quiet_hours_enabled(self):
+        # A suggestion only: switched on without a window, the night.
+        if self.quiet_hours_enabled and quiet_minute(self.quiet_start) == quiet_minute(
+            self.quiet_end
+        ):
+            self.quiet_start, self.quiet_end = DEFAULT_QUIET_HOURS
 
     # === CRUD METHODS ===#
 
@@ -1284,9 +1333,11 @@ class HelpdeskStatusPage(models.Model):
         :param datetime now: naive UTC
         :param str tz: the customer's time zone
         :return: naive UTC end of the current quiet hours, or ``None`` when
-            ``now`` is outside them or the page has none
+            ``now`` is outside them or the page has none (switched off)
         """
         self.ensure_one()
+        if not self.quiet_hours_enabled:
+            return None
         return quiet_hours_end(now, tz, self.quiet_start, self.quiet_end)
 
     # === BUSINESS METHODS: CUSTOMER ACTIONS ===#

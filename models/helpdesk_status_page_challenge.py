@@ -221,7 +221,9 @@ class HelpdeskStatusPageChallenge(models.Model):
             return until, self.env._(
                 "You have sent many messages in the last hour. You can send "
                 "another after %(time)s.",
-                time=ticket._format_status_time(until, ticket._get_status_page_tz()),
+                time=ticket._format_status_time(
+                    until, ticket._get_status_shown_tz(page)
+                ),
             )
         if limit == "code":
             return until, self.env._(

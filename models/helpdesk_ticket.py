@@ -26,7 +26,7 @@ from ..tools.contact import phone_to_e164
 from ..tools.date_format import date_pattern, time_pattern
 from ..tools.html import sanitize_html
 from ..tools.statuses import FINISHING_STATUSES, MAIN_STATUSES, OPEN_STATUSES
-from ..tools.time_zone import first_valid_tz
+from ..tools.time_zone import first_valid_tz, phone_number_tz
 from ..tools.upload import THUMBNAIL_MIMETYPES, make_thumbnail
 from ..tools.working_days import (
     get_local_date,
@@ -539,15 +539,19 @@ class HelpdeskTicket(models.Model):
 
     def _get_status_customer_tz(self, page=None):
         """The customer's time zone: the one rule for the zone of times told
-        for the customer's own clock (the end of their quiet hours, a pause
-        of verification, when the next code may go). The first known zone
-        of:
+        for the customer's own clock (their quiet hours and when they end, a
+        pause of verification, when the next code may go, and every time of
+        a page whose ``times_zone`` is "customer"). The first known zone of:
 
         1. the ticket's contact;
-        2. the customer's browser, when the context carries it (key
+        2. the country of the ticket's phone number, read in E.164
+           (``_format_status_phone``), by ``phonenumbers.timezone``; when
+           it has several zones, the page's zone if it is one of them, else
+           the first (``tools.time_zone.phone_number_tz``);
+        3. the customer's browser, when the context carries it (key
            ``status_customer_tz``: the status page's controllers set it
            from the website's "tz" cookie);
-        3. else the page's zone (``_get_status_page_tz``).
+        4. else the page's zone (``_get_status_page_tz``).
 
         An unknown zone name (written by SQL or an import, or sent by a
         browser) is skipped. Works without a ticket (an empty recordset):
@@ -557,10 +561,29 @@ class HelpdeskTicket(models.Model):
         """
         if self:
             self.ensure_one()
-        customer_tz = first_valid_tz(
-            self.partner_id.tz, self.env.context.get("status_customer_tz"), default=None
+        page_tz = self._get_status_page_tz(page)
+        return (
+            first_valid_tz(self.partner_id.tz, default=None)
+            or (self and phone_number_tz(self._format_status_phone(), page_tz))
+            or first_valid_tz(
+                self.env.context.get("status_customer_tz"), default=page_tz
+            )
         )
-        return customer_tz or self._get_status_page_tz(page)
+
+    def _get_status_shown_tz(self, page=None):
+        """The zone the status page shows this ticket's times in (timeline,
+        last update, fields, conversation, promise, deadlines), as the
+        page's ``times_zone`` chooses: the page's zone
+        (``_get_status_page_tz``), or the customer's
+        (``_get_status_customer_tz``).
+
+        :param page: the ``helpdesk.status.page`` showing the ticket;
+            by default the ticket's
+        """
+        page = page if page is not None else self.status_page_id
+        if page.times_zone == "customer":
+            return self._get_status_customer_tz(page)
+        return self._get_status_page_tz(page)
 
     @api.model
     def _format_status_date(self, value):
@@ -783,40 +806,46 @@ class HelpdeskTicket(models.Model):
             )
         return {
             ticket: self.env._(
-                "Status SMS held until %(time)s, the end of the customer's "
-                "quiet hours.",
-                time=ticket._format_status_time(due, ticket._get_status_customer_tz()),
+                "Status SMS held until %(time)s %(zone)s, the end of the "
+                "customer's quiet hours.",
+                time=ticket._format_status_time(due, tz),
+                zone=tz,
             )
-            for ticket, due in held.items()
+            for ticket, (due, tz) in held.items()
         }
 
     def _send_or_hold_status_sms(self, template):
         """Send the status SMS now, except to customers inside their page's
-        quiet hours: theirs waits for the end of the quiet hours (the latest
-        held SMS replaces an earlier one). E-mails are never held, so a
-        message by both channels sends its e-mail now and its SMS later.
+        quiet hours, counted in the customer's zone
+        (``_get_status_customer_tz``): theirs waits for the end of the quiet
+        hours (the latest held SMS replaces an earlier one). E-mails are
+        never held, so a message by both channels sends its e-mail now and
+        its SMS later.
 
-        :return: ``{ticket: naive UTC due time}`` of the held SMS
+        :return: ``{ticket: (naive UTC due time, zone name)}`` of the held
+            SMS
         """
         now = fields.Datetime.now()
         held = {}
         for ticket in self:
-            due = ticket.status_page_id._get_quiet_hours_end(
-                now, ticket._get_status_customer_tz()
-            )
+            page = ticket.status_page_id
+            if not page.quiet_hours_enabled:
+                continue
+            tz = ticket._get_status_customer_tz()
+            due = page._get_quiet_hours_end(now, tz)
             if due:
-                held[ticket] = due
+                held[ticket] = (due, tz)
         now_tickets = self - self.browse([ticket.id for ticket in held])
         if now_tickets:
             now_tickets._send_status_sms(template)
-        for ticket, due in held.items():
+        for ticket, (due, _tz) in held.items():
             ticket.sudo().write(
                 {"status_sms_due": due, "status_sms_template_id": template.id}
             )
         if held:
             self.env.ref(
                 "helpdesk_mgmt_status_page.ir_cron_send_status_notifications"
-            )._trigger(at=sorted(set(held.values())))
+            )._trigger(at=sorted({due for due, _tz in held.values()}))
         return held
 
     @api.model
@@ -987,7 +1016,7 @@ class HelpdeskTicket(models.Model):
         last_message_date = rows[0][-1] if rows else False
         older = len(rows) > CONVERSATION_PAGE_SIZE
         rows = rows[:CONVERSATION_PAGE_SIZE][::-1]
-        tz = self._get_status_page_tz()
+        tz = self._get_status_shown_tz(page)
         messages = []
         for msg_id, body, date, author_id, email_from, name, files, _last in rows:
             is_customer = self._is_status_customer(author_id, email_from)
@@ -1036,7 +1065,9 @@ class HelpdeskTicket(models.Model):
             "reopen_until": solved == "ask"
             and self.env._(
                 "You can answer until %(time)s.",
-                time=self._format_status_time(deadline, self._get_status_page_tz()),
+                time=self._format_status_time(
+                    deadline, self._get_status_shown_tz(page)
+                ),
             ),
             "upload_accept": ",".join(
                 f".{ext}" for ext in page._get_upload_extensions()
@@ -1455,7 +1486,7 @@ class HelpdeskTicket(models.Model):
 
         :param list timeline: steps of ``_get_status_timeline``, with their
             ``history_display``
-        :param str tz: the page's time zone
+        :param str tz: the zone the page shows times in
         :return: dict with ``promise`` and ``promise_display``/``_iso``,
             ``late``, ``outcome`` (list of dicts with ``status``, ``label``,
             ``date_display``, ``date_iso``) and ``reopened``
@@ -1575,17 +1606,18 @@ class HelpdeskTicket(models.Model):
 
     # === BUSINESS METHODS: VIEW VALUES ===#
     # What the public ticket view shows, formatted for the customer:
-    # timeline, last update, fields, properties and attachments, in the page's
-    # time zone.
+    # timeline, last update, fields, properties and attachments, in the zone
+    # the page shows times in.
 
     def _get_status_page_values(self, page):
         """Everything the public ticket view shows, formatted for the
-        customer, in the page's time zone.
+        customer, in the zone the page shows times in
+        (``_get_status_shown_tz``), named by ``tz``.
 
         :param page: the ``helpdesk.status.page`` serving the ticket
         """
         self.ensure_one()
-        tz = self._get_status_page_tz()
+        tz = self._get_status_shown_tz(page)
 
         def when(value):
             return self._format_status_time(value, tz) if value else "—"
@@ -1618,6 +1650,7 @@ class HelpdeskTicket(models.Model):
                 else []
             ),
             "tz": tz,
+            "tz_is_customer": page.times_zone == "customer",
             **self._get_status_promise_values(timeline, tz),
         }
 

@@ -33,3 +33,4 @@ from . import test_live_banner_browser
 from . import test_conversation_media
 from . import test_rating_followup
 from . import test_media_rating_browser
+from . import test_customer_time_zone

@@ -68,13 +68,18 @@ class TestQuietHours(StatusPageCommon, SMSCase):
         self.page.write({"quiet_start": 22.0, "quiet_end": 22.0})
         self.assertIsNone(self._end(datetime(2026, 5, 10, 22, 30), "UTC"))
 
-    def test_invalid_partner_zone_falls_back_to_the_page(self):
-        self.assertEqual(self.ticket._get_status_customer_tz(), "Asia/Riyadh")
+    def test_invalid_partner_zone_falls_back_to_the_phone_then_the_page(self):
+        self.partner.tz = "America/New_York"
+        self.assertEqual(self.ticket._get_status_customer_tz(), "America/New_York")
+        self.partner.flush_recordset()
         self.env.cr.execute(
             "UPDATE res_partner SET tz = 'Mars/Olympus' WHERE id = %s",
             [self.partner.id],
         )
         self.partner.invalidate_recordset(["tz"])
+        # The zone of the phone number's country (issue 23), then the page's.
+        self.assertEqual(self.ticket._get_status_customer_tz(), "Asia/Riyadh")
+        self.ticket.partner_phone = False
         page_tz = self.ticket._get_status_page_tz()
         self.assertEqual(self.ticket._get_status_customer_tz(), page_tz)
         self.partner.tz = False

@@ -10,6 +10,9 @@ from datetime import datetime, time, timedelta
 import pytz
 
 MINUTES_PER_DAY = 24 * 60
+# The window proposed when quiet hours are switched on without one: the
+# night, 21:00 to 08:00.
+DEFAULT_QUIET_HOURS = (21.0, 8.0)
 
 
 def is_valid_quiet_hour(hour):
