@@ -9,11 +9,13 @@ def post_init_hook(env):
 
 
 def uninstall_hook(env):
-    """Drop what the ORM does not own: the expression index of the ticket
+    """Drop what the ORM does not own: the expression indexes of the ticket
     number (see ``helpdesk.ticket.init``), and the lock table of earlier
     versions, made by hand before the ORM owned it."""
     env.cr.execute(
         """
+        DROP INDEX IF EXISTS helpdesk_ticket_number_key_index;
+        DROP INDEX IF EXISTS helpdesk_ticket_number_digits_index;
         DROP INDEX IF EXISTS helpdesk_ticket_upper_number_index;
         DROP TABLE IF EXISTS helpdesk_status_page_challenge_lock;
         """

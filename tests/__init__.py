@@ -28,3 +28,6 @@ from . import test_customer_view
 from . import test_tools_ticketside
 from . import test_time_zone_rules
 from . import test_tools_pageside
+from . import test_finding_page
+from . import test_code_step_help
+from . import test_finding_browser
