@@ -33,7 +33,7 @@ class TestNumberTools(BaseCase):
             "HT00009",
             " hT 0009 ",
             "ht-9",
-            "#ht\u00a0000\u200b09",
+            "#ht\u00a00\u200b0009",
             "HT٠٠٠٠٩",
         ):
             with self.subTest(typed=typed):
