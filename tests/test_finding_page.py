@@ -33,7 +33,7 @@ class TestNumberTools(BaseCase):
             "HT00009",
             " hT 0009 ",
             "ht-9",
-            "#ht\u00a00\u200b0009",
+            "#ht\u00a0\u200b0009",
             "HT٠٠٠٠٩",
         ):
             with self.subTest(typed=typed):
@@ -342,6 +342,17 @@ class TestWebsiteMenu(StatusPageCommon):
         page.unlink()
         self.assertFalse(gone.exists())
         self.assertTrue(menus.exists())
+
+    def test_uninstall_removes_the_menu_entries(self):
+        from ..hooks import uninstall_hook
+
+        self.page.website_menu = True
+        menus = self._menus()
+        self.assertTrue(menus)
+        with self.env.cr.savepoint(flush=False) as savepoint:
+            uninstall_hook(self.env)
+            self.assertFalse(menus.exists())
+            savepoint.rollback()
 
     def test_option_on_the_form(self):
         view = self.env.ref("helpdesk_mgmt_status_page.helpdesk_status_page_view_form")

@@ -261,7 +261,7 @@ class TestVerificationJourney(StatusPageHttpCommon):
         )
         self.assertEqual(response.status_code, 400)
         self.assertIn("This form has expired", response.text)
-        self.assertIn(f'href="/status/{self.page.slug}"', response.text)
+        self.assertIn(f'action="/status/{self.page.slug}/verify"', response.text)
 
     def test_finished_ticket_has_no_upcoming_step(self):
         self.page.verification_method = "match"
