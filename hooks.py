@@ -9,11 +9,16 @@ def post_init_hook(env):
 
 
 def uninstall_hook(env):
-    """Drop what the ORM does not own: the expression index of the ticket
-    number (see ``helpdesk.ticket.init``), and the lock table of earlier
-    versions, made by hand before the ORM owned it."""
+    """Remove the pages' "Track my request" website menu entries (records
+    of a model of another module), and drop what the ORM does not own: the
+    expression indexes of the ticket number (see ``helpdesk.ticket.init``),
+    and the lock table of earlier versions, made by hand before the ORM
+    owned it."""
+    env["website.menu"].sudo().search([("status_page_id", "!=", False)]).unlink()
     env.cr.execute(
         """
+        DROP INDEX IF EXISTS helpdesk_ticket_number_key_index;
+        DROP INDEX IF EXISTS helpdesk_ticket_number_digits_index;
         DROP INDEX IF EXISTS helpdesk_ticket_upper_number_index;
         DROP TABLE IF EXISTS helpdesk_status_page_challenge_lock;
         """

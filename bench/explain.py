@@ -95,7 +95,7 @@ def main():
             env,
             "number",
             lambda: page._find_ticket_by_number(" " + ticket.number.lower() + " "),
-            "upper(number)",
+            "regexp_replace(number",
         )
         token = ticket.sudo().status_token
         capture_plans(

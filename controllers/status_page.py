@@ -112,12 +112,14 @@ class StatusPageController(http.Controller):
 
     def _not_found(self, slug=None, status=404, **values):
         """The branded dead end (unknown or old link, disabled page, wrong
-        method): the page's look, company and contact link when ``slug``
-        names a page, active or not, and the way to look a ticket up by
-        number when the page works."""
-        page = self._get_page(slug, active_test=False)
+        method) with the form to look a ticket up by its number: of the
+        page ``slug`` names when it works, else of the website's look-up
+        page (``_get_lookup_page``), in its look. A disabled page answers
+        as an unknown one: the answer tells no page name from another."""
+        page = self._get_page(slug) or self._get_lookup_page()
         values = self._layout_values(page, **values)
-        values["lookup_path"] = page.active and page._get_path()
+        if page:
+            values["number_example"] = page._get_number_example()
         return self._render(
             "helpdesk_mgmt_status_page.status_page_not_found", values, status=status
         )
@@ -150,6 +152,10 @@ class StatusPageController(http.Controller):
             [name for name, field in Page._fields.items() if field.column_type],
             limit=1,
         )
+
+    def _get_lookup_page(self):
+        """The page ``/status`` opens on this website; empty when none."""
+        return self._get_page(None)._get_lookup_page(request.website)
 
     def _layout_values(self, page, token=None, **values):
         """What the layout needs; ``page`` may be empty (unknown slug)."""
@@ -221,6 +227,8 @@ class StatusPageController(http.Controller):
         flash = self._grants._pop_flash(request.session)
         values = {"error": flash.get("error"), "form": flash}
         if ticket:
+            # Which request the link is for: its number, never its subject.
+            values["ticket_number"] = ticket.number
             values["hints"] = {
                 kind: page._get_contact_hint(ticket, kind)
                 for kind in page._get_contact_kinds()
@@ -235,6 +243,16 @@ class StatusPageController(http.Controller):
     # ------------------------------------------------------------
     # Routes
     # ------------------------------------------------------------
+
+    @status_route("/status")
+    def status_lookup(self, **kwargs):
+        """The look-up form of the website's look-up page, for a customer
+        without a link; the branded dead end when the company has no page.
+        Never sends a code nor grants anything."""
+        page = self._get_lookup_page()
+        if not page:
+            return self._not_found()
+        return self._render_form(page)
 
     @status_route(["/status/<string:slug>", "/status/<string:slug>/<string:token>"])
     def status_page(self, slug, token=None, **kwargs):

@@ -63,6 +63,8 @@ class StatusPageVerification(StatusPageController):
             "error": not paused and flash.get("error"),
             "notice": flash.get("notice"),
             "code_channel": code_channel,
+            # Where the customer's codes go, even with none working now.
+            "help_channel": code_channel or channel,
             "sent_to": code_channel and page._get_contact_hint(ticket, code_channel),
             "code_rules": request.env._(
                 "The code has %(digits)s digits and works for %(minutes)s minutes.",
@@ -143,7 +145,7 @@ class StatusPageVerification(StatusPageController):
         try:
             self._rate_limit_ip(page)
             request.env["helpdesk.status.page.challenge"]._check_code(
-                page, ticket, code
+                page, ticket, code, lang=request.env.lang
             )
         except UserError as error:
             self._flash(error=error.args[0])

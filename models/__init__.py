@@ -11,3 +11,4 @@ from . import helpdesk_status_page_lock
 from . import helpdesk_status_page_challenge
 from . import helpdesk_status_grant
 from . import helpdesk_status_page_visit
+from . import website_menu

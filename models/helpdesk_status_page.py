@@ -10,7 +10,7 @@ from markupsafe import Markup
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import DEFAULT_MAX_CONTENT_LENGTH
-from odoo.tools import consteq, html_sanitize
+from odoo.tools import SQL, consteq, html_sanitize
 from odoo.tools.image import IMAGE_MAX_RESOLUTION
 
 from ..tools.code import to_ascii_digits
@@ -24,6 +24,7 @@ from ..tools.contact import (
     phone_to_e164,
 )
 from ..tools.html import sanitize_html
+from ..tools.number import NUMBER_DIGITS_SQL, NUMBER_KEY_SQL, bare_number, number_key
 from ..tools.quiet_hours import (
     DEFAULT_QUIET_HOURS,
     is_valid_quiet_hour,
@@ -51,10 +52,15 @@ from ..tools.upload import (
 
 # The page serving a ticket changes with these (see _get_routing).
 ROUTING_FIELDS = {"is_default", "company_id", "active"}
+# The page's website menu entries change with these (see _sync_website_menus).
+WEBSITE_MENU_FIELDS = {"website_menu", "active", "slug", "website_id", "company_id"}
 # Taken by the agents' preview route, /status/preview/<ticket id>.
 RESERVED_SLUGS = {"preview"}
 # Compared against when no ticket matched, so that both paths do the same work.
 NO_CONTACT = "\x00"
+# Tickets of one company sharing a number's key beyond which a number is
+# ambiguous whatever the page (see _find_ticket_by_number).
+MAX_NUMBER_MATCHES = 20
 WIDTH_RE = re.compile(r"^\d{1,4}(?:\.\d{1,2})?(?:px|rem|em|%|vw|ch)$")
 FONT_FORBIDDEN_RE = re.compile(r"[;{}<>\\@]")
 CONTACT_URL_SCHEMES = ("mailto:", "tel:", "https://")
@@ -122,6 +128,12 @@ class HelpdeskStatusPage(models.Model):
         help="Used for tickets without a team, or whose team has no page.",
     )
     team_ids = fields.One2many("helpdesk.ticket.team", "status_page_id")
+    website_menu = fields.Boolean(
+        string="Show 'Track my request' in the website menu",
+        help="An entry of the website's main menu opens this page's look-up "
+        "form. Its label, translated, can be changed in Website > Menus.",
+    )
+    website_menu_ids = fields.One2many("website.menu", "status_page_id")
     url = fields.Char(string="Page URL", compute="_compute_url")
 
     # Verification
@@ -821,17 +833,24 @@ class HelpdeskStatusPage(models.Model):
             if vals.get("slug"):
                 vals["slug"] = vals["slug"].strip().lower()
         self.env.registry.clear_cache()  # _get_routing
-        return super().create(vals_list)
+        pages = super().create(vals_list)
+        pages.filtered("website_menu")._sync_website_menus()
+        return pages
 
     def write(self, vals):
         if vals.get("slug"):
             vals["slug"] = vals["slug"].strip().lower()
         if ROUTING_FIELDS.intersection(vals):
             self.env.registry.clear_cache()  # _get_routing
-        return super().write(vals)
+        res = super().write(vals)
+        if WEBSITE_MENU_FIELDS.intersection(vals):
+            self._sync_website_menus()
+        return res
 
     def unlink(self):
         self.env.registry.clear_cache()  # _get_routing
+        # Through the ORM, which refreshes the website's cached menus.
+        self.sudo().website_menu_ids.unlink()
         return super().unlink()
 
     def _update_field_translations(
@@ -947,6 +966,27 @@ class HelpdeskStatusPage(models.Model):
             {page.company_id.id: page.id for page in defaults},
         )
 
+    @api.model
+    def _get_lookup_page(self, website):
+        """The page ``/status`` opens on ``website``, where a customer
+        without a link looks a ticket up by its number: the default page
+        of the website's company when it is served there, else the
+        company's first active page served there (in the pages' order);
+        empty when the company has none. Mistyped and disabled pages' dead
+        ends offer its form too.
+
+        :param website: the ``website`` of the request
+        """
+        return self.with_context(active_test=True).search_fetch(
+            [
+                ("company_id", "=", website.company_id.id),
+                ("website_id", "in", [website.id, False]),
+            ],
+            [name for name, field in self._fields.items() if field.column_type],
+            order="is_default desc nulls last, sequence, id",
+            limit=1,
+        )
+
     def _get_website(self):
         """Website the page's links point to."""
         self.ensure_one()
@@ -1002,6 +1042,59 @@ class HelpdeskStatusPage(models.Model):
             return base + prefix + self._get_path(token)
 
         return build
+
+    # === BUSINESS METHODS: WEBSITE MENU ===#
+
+    def _get_menu_websites(self):
+        """The websites whose main menu offers this page's look-up form
+        ("Track my request"): its website, else every website of its
+        company; none while the option is off or the page disabled."""
+        self.ensure_one()
+        if not (self.website_menu and self.active):
+            return self.env["website"]
+        if self.website_id:
+            return self.website_id
+        return (
+            self.env["website"].sudo().search([("company_id", "=", self.company_id.id)])
+        )
+
+    def _sync_website_menus(self):
+        """Keep one "Track my request" entry on each website of
+        ``_get_menu_websites``, at the page's address: made, moved or
+        removed. A new entry's label is translated in every language of its
+        website; an existing entry keeps its label (an admin may have
+        changed it in Website > Menus)."""
+        Menu = self.env["website.menu"].sudo()
+        for page in self.with_context(active_test=False):
+            websites = page._get_menu_websites()
+            menus = page.sudo().website_menu_ids
+            kept = menus.filtered_domain([("website_id", "in", websites.ids)])
+            (menus - kept).unlink()
+            menus = kept
+            path = page._get_path()
+            menus.filtered_domain([("url", "!=", path)]).write({"url": path})
+            for website in websites - menus.website_id:
+                menu = Menu.with_context(lang="en_US").create(
+                    {
+                        "name": page._get_menu_label("en_US"),
+                        "url": path,
+                        "website_id": website.id,
+                        "parent_id": website.menu_id.id,
+                        "status_page_id": page.id,
+                    }
+                )
+                menu.update_field_translations(
+                    "name",
+                    {
+                        lang: page._get_menu_label(lang)
+                        for lang in website.language_ids.mapped("code")
+                        if lang != "en_US"
+                    },
+                )
+
+    def _get_menu_label(self, lang):
+        """The label of the page's menu entry in ``lang``."""
+        return self.with_context(lang=lang).env._("Track my request")
 
     # === BUSINESS METHODS: PREVIEW ===#
 
@@ -1106,23 +1199,34 @@ class HelpdeskStatusPage(models.Model):
         """The ticket of this page with this number, archived included;
         empty when none.
 
-        Case, spaces and dashes inside the number are ignored (``ht 00014``,
-        ``HT-00014``); uses the expression index on ``upper(number)``.
+        The number is read as customers type it (``#HT00009``, ``ht 9``,
+        ``HT-00009``: see ``tools/number.py``); a bare number (``9``) finds
+        the ticket whose number's digits are these only when exactly one
+        ticket of this page has them. One query, on the expression index
+        of the key it compares; an ambiguous number finds nothing, and
+        reads as an unknown one.
         """
         self.ensure_one()
         Ticket = self.env["helpdesk.ticket"].sudo().with_context(active_test=False)
-        number = to_ascii_digits(self._clean_input(number, MAX_NUMBER_INPUT))
-        if not number:
+        key = number_key(self._clean_input(number, MAX_NUMBER_INPUT))
+        bare = bare_number(key)
+        if not key or (key.isdigit() and not bare):
             return Ticket
-        candidates = {number, re.sub(r"[\s-]+", "", number)}
-        # "HT00014" typed for "HT-00014": try the number's own separators too.
-        candidates.add(re.sub(r"^([A-Za-z]+)[\s-]*(\d+)$", r"\1-\2", number))
         self.env.cr.execute(
-            "SELECT id FROM helpdesk_ticket WHERE upper(number) = ANY(%s)",
-            [[candidate.upper() for candidate in candidates]],
+            SQL(
+                "SELECT id FROM helpdesk_ticket WHERE %s = %s AND company_id = %s "
+                "ORDER BY id LIMIT %s",
+                SQL(NUMBER_DIGITS_SQL if bare else NUMBER_KEY_SQL),
+                bare or key,
+                self.company_id.id,
+                MAX_NUMBER_MATCHES,
+            )
         )
-        tickets = Ticket.browse([row[0] for row in self.env.cr.fetchall()])
-        return tickets.filtered(self._is_ticket_reachable)[:1]
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        if len(ids) == MAX_NUMBER_MATCHES:
+            return Ticket
+        tickets = Ticket.browse(ids).filtered(self._is_ticket_reachable)
+        return tickets if len(tickets) == 1 else Ticket
 
     def _get_number_example(self):
         """A ticket number as this company's tickets are numbered

@@ -384,26 +384,38 @@ class HelpdeskStatusPageChallenge(models.Model):
         return code
 
     @api.model
-    def _check_code(self, page, ticket, code):
+    def _check_code(self, page, ticket, code, lang=None):
         """Check a code entered for ``ticket``; a right code works once.
 
-        A code of the wrong length or with other characters than digits is
-        refused without using an attempt: it cannot be one of ours.
+        Nothing typed, or a code of the wrong length or with other
+        characters than digits, is refused without using an attempt: it
+        cannot be one of ours. The messages are GOV.UK's ("Enter the
+        4-digit code", "The code must be 4 numbers").
+
+        The latest code, entered right but too late, sends a new one by
+        the same channel when the limits allow it (see
+        ``_resend_expired_code``).
 
         :param str code: what the customer typed
+        :param str lang: language of a new code's message (the page's)
         :return: True
         :raise UserError: wrong, expired or used-up code,
             or too many wrong codes today
         """
         code = self._normalize_code(code)
+        if not code:
+            raise UserError(
+                self.env._("Enter the %(count)s-digit code", count=page.code_length)
+            )
         if len(code) != page.code_length or not code.isdigit():
             raise UserError(
-                self.env._(
-                    "Enter the %(count)s digits of the code we sent.",
-                    count=page.code_length,
-                )
+                self.env._("The code must be %(count)s numbers", count=page.code_length)
             )
-        rows = self._take_slot(page, ["failure", "attempt"], ticket=ticket)
+        try:
+            rows = self._take_slot(page, ["failure", "attempt"], ticket=ticket)
+        except UserError:
+            self._resend_expired_code(page, ticket, code, lang)
+            raise
         codes = rows.filtered(lambda row: row.kind == "code")
         challenge = codes[:1]
         key = self._get_limit_key(ticket)
@@ -440,6 +452,34 @@ class HelpdeskStatusPageChallenge(models.Model):
                 )
             )
         raise UserError(self.env._("Wrong code. Attempts left: %(count)s.", count=left))
+
+    @api.model
+    def _resend_expired_code(self, page, ticket, code, lang=None):
+        """After a refused code: when ``code`` is the ticket's latest code,
+        unused but expired, send a new one by its channel, as a resend
+        would (every limit of ``_send_code`` applies), and say so.
+
+        Only the right code of a customer who came back late sends one: a
+        wrong code never makes a message go to the customer.
+
+        :raise UserError: "That code has expired – we sent you a new one",
+            when one was sent; returns (nothing sent) otherwise
+        """
+        latest = self._get_limit_rows(["attempt"], ticket=ticket)
+        latest = latest.filtered(lambda row: row.kind == "code")[:1]
+        if not (
+            latest
+            and not latest.used
+            and latest.page_id == page
+            and latest.expires_at <= fields.Datetime.now()
+            and consteq(self._hash_code(ticket, code), latest.code_hash)
+        ):
+            return
+        try:
+            self._send_code(page, ticket, latest.channel, lang=lang)
+        except UserError:
+            return
+        raise UserError(self.env._("That code has expired – we sent you a new one"))
 
     # === BUSINESS METHODS: CODE MESSAGES ===#
 

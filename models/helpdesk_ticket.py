@@ -25,6 +25,7 @@ from odoo.tools.misc import hmac
 from ..tools.contact import phone_to_e164
 from ..tools.date_format import date_pattern, time_pattern
 from ..tools.html import sanitize_html
+from ..tools.number import NUMBER_DIGITS_SQL, NUMBER_KEY_SQL
 from ..tools.statuses import FINISHING_STATUSES, MAIN_STATUSES, OPEN_STATUSES
 from ..tools.time_zone import first_valid_tz, phone_number_tz
 from ..tools.upload import THUMBNAIL_MIMETYPES, make_thumbnail
@@ -108,6 +109,14 @@ class HelpdeskTicket(models.Model):
         groups="helpdesk_mgmt.group_helpdesk_user_own",
         help="The customer's personal status link, in their language. "
         "In templates: {{ object.status_page_url }}.",
+    )
+
+    status_lookup_url = fields.Char(
+        string="Status look-up page",
+        compute="_compute_status_lookup_url",
+        help="The address of the ticket's status page without its link, in "
+        "the customer's language, where the ticket is found by its number. "
+        "In templates: {{ object.status_lookup_url }}.",
     )
 
     status_page_tz = fields.Char(
@@ -221,15 +230,24 @@ class HelpdeskTicket(models.Model):
 
     def init(self):
         res = super().init()
-        # The public form looks tickets up by number, case-insensitively. An
-        # expression index no field can own: the uninstall hook drops it.
-        # The second index an earlier version put on status_token goes.
+        # The public form looks tickets up by number as customers type it
+        # (tools/number.py): by its key, or by its digits for a bare number.
+        # Expression indexes no field can own: the uninstall hook drops them.
+        # The upper(number) index of earlier versions, and the second index
+        # an earlier version put on status_token, go.
         self.env.cr.execute(
-            """
-            CREATE INDEX IF NOT EXISTS helpdesk_ticket_upper_number_index
-                ON helpdesk_ticket (upper(number));
-            DROP INDEX IF EXISTS helpdesk_ticket__status_token_index;
-            """
+            SQL(
+                """
+                CREATE INDEX IF NOT EXISTS helpdesk_ticket_number_key_index
+                    ON helpdesk_ticket ((%s), company_id);
+                CREATE INDEX IF NOT EXISTS helpdesk_ticket_number_digits_index
+                    ON helpdesk_ticket ((%s), company_id);
+                DROP INDEX IF EXISTS helpdesk_ticket_upper_number_index;
+                DROP INDEX IF EXISTS helpdesk_ticket__status_token_index;
+                """,
+                SQL(NUMBER_KEY_SQL),
+                SQL(NUMBER_DIGITS_SQL),
+            )
         )
         return res
 
@@ -292,6 +310,18 @@ class HelpdeskTicket(models.Model):
                 builders[page] = page._get_public_url_builder()
             ticket.status_page_url = builders[page](
                 ticket.status_page_lang, ticket.status_token
+            )
+
+    @api.depends("status_page_id", "status_page_lang")
+    @api.depends_context("status_page_preview")
+    def _compute_status_lookup_url(self):
+        builders = {}
+        for ticket in self:
+            page = ticket.status_page_id
+            if page and page not in builders:
+                builders[page] = page._get_public_url_builder()
+            ticket.status_lookup_url = (
+                builders[page](ticket.status_page_lang) if page else False
             )
 
     def _compute_status_page_last_view(self):

@@ -34,3 +34,6 @@ from . import test_conversation_media
 from . import test_rating_followup
 from . import test_media_rating_browser
 from . import test_customer_time_zone
+from . import test_finding_page
+from . import test_code_step_help
+from . import test_finding_browser

@@ -240,7 +240,7 @@ class TestSecurityAttacks(StatusPageHttpCommon):
     def test_short_code_uses_no_attempt(self):
         Challenge = self.env["helpdesk.status.page.challenge"]
         challenge = Challenge._send_code(self.page, self.ticket, "email")
-        with self.assertRaisesRegex(UserError, "Enter the 4 digits"):
+        with self.assertRaisesRegex(UserError, "The code must be 4 numbers"):
             Challenge._check_code(self.page, self.ticket, "12")
         with self.assertRaisesRegex(UserError, "not a code we sent"):
             Challenge._check_code(self.page, self.ticket, "1" * 100)

@@ -101,7 +101,7 @@ class TestVerificationJourney(StatusPageHttpCommon):
         self.assertIn("c•••@example.com", html)
         # A too short code uses no attempt.
         html = self._post(code_path, {"code": "12"}).text
-        self.assertIn("Enter the 4 digits", html)
+        self.assertIn("The code must be 4 numbers", html)
         response = self._post(code_path, {"code": code})
         self.assertTrue(response.url.endswith(self._token_path()))
         self.assertIn("o_status_timeline", response.text)
@@ -237,17 +237,20 @@ class TestVerificationJourney(StatusPageHttpCommon):
                 self.assertIn('dir="rtl"', html)
                 self.assertIn(self.company.name, html)
                 self.assertIn('href="tel:+9661"', html)
-                self.assertIn(f'href="/ar/status/{self.page.slug}"', html)
+                self.assertIn(f'action="/ar/status/{self.page.slug}/verify"', html)
+        # An unknown page: the look-up form of the website's look-up page.
+        lookup = self.env["helpdesk.status.page"]._get_lookup_page(
+            self.env["website"].get_current_website()
+        )
         response = self._get("/ar/status/no-such-page")
         self.assertEqual(response.status_code, 404)
         self.assertIn('dir="rtl"', response.text)
         self.assertIn(self.company.name, response.text)
-        self.assertNotIn("o_status_lookup", response.text)
-        # A disabled page keeps its look and contact, but offers no look-up.
+        self.assertIn(f'action="/ar/status/{lookup.slug}/verify"', response.text)
+        # A disabled page answers as an unknown one (see test_finding_page).
         self.page.active = False
         html = self._get(f"/status/{self.page.slug}").text
-        self.assertIn('href="tel:+9661"', html)
-        self.assertNotIn("o_status_lookup", html)
+        self.assertNotIn(f'action="/status/{self.page.slug}/verify"', html)
 
     def test_wrong_method_and_expired_form_are_branded(self):
         # A tab restored on a form's answer: the step the customer is on.
@@ -269,7 +272,7 @@ class TestVerificationJourney(StatusPageHttpCommon):
         )
         self.assertEqual(response.status_code, 400)
         self.assertIn("This form has expired", response.text)
-        self.assertIn(f'href="/status/{self.page.slug}"', response.text)
+        self.assertIn(f'action="/status/{self.page.slug}/verify"', response.text)
 
     def test_finished_ticket_has_no_upcoming_step(self):
         self.page.verification_method = "match"

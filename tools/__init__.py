@@ -13,6 +13,7 @@ from . import date_format
 from . import frozen
 from . import html
 from . import limits
+from . import number
 from . import quiet_hours
 from . import session
 from . import statuses
