@@ -28,3 +28,4 @@ from . import test_customer_view
 from . import test_tools_ticketside
 from . import test_time_zone_rules
 from . import test_tools_pageside
+from . import test_agent_notice
