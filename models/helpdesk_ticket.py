@@ -868,7 +868,9 @@ class HelpdeskTicket(models.Model):
     # customer's last message is unanswered, and what a verified customer does
     # from the page as the ticket's contact: reply with files, confirm the
     # resolution and rate it, or reopen. The page's options decide what is
-    # allowed.
+    # allowed. A customer's message gives the agent a "Customer replied"
+    # activity, done when an agent answers; the moves it causes are credited
+    # to the contact.
 
     @api.model
     def _get_public_message_sql(self):
@@ -1247,12 +1249,17 @@ class HelpdeskTicket(models.Model):
             ticket = ticket.with_context(status_log_partner_id=ticket.partner_id.id)
         ticket.stage_id = stage
 
-    def _get_status_reply_activities(self):
-        """The open "Customer replied" activities of these tickets."""
-        activity_type = self.env.ref(
+    @api.model
+    def _get_status_reply_activity_type(self):
+        """The "Customer replied" activity type, unless an admin deleted it."""
+        return self.env.ref(
             "helpdesk_mgmt_status_page.mail_activity_customer_replied",
             raise_if_not_found=False,
         )
+
+    def _get_status_reply_activities(self):
+        """The open "Customer replied" activities of these tickets."""
+        activity_type = self._get_status_reply_activity_type()
         if not activity_type:
             return self.env["mail.activity"]
         return (
@@ -1277,10 +1284,7 @@ class HelpdeskTicket(models.Model):
             return
         ticket = self.sudo()
         user = ticket.user_id or ticket.team_id.user_id
-        activity_type = self.env.ref(
-            "helpdesk_mgmt_status_page.mail_activity_customer_replied",
-            raise_if_not_found=False,
-        )
+        activity_type = self._get_status_reply_activity_type()
         if not (user and activity_type) or self._get_status_reply_activities():
             return
         # Scheduled by the system, not by the public user serving the page;
