@@ -35,6 +35,7 @@
         "data/status_late_template_data.xml",
         "data/ir_cron_data.xml",
         "data/ir_actions_server_data.xml",
+        "data/mail_activity_type_data.xml",
         "views/helpdesk_status_page_views.xml",
         "views/helpdesk_status_page_field_views.xml",
         "views/helpdesk_ticket_stage_views.xml",

@@ -388,6 +388,13 @@ class HelpdeskStatusPage(models.Model):
         help="Author shown to customers on agents' messages: the agent's own "
         "name, or the ticket's team name.",
     )
+    reply_activity = fields.Boolean(
+        string="Activity on customer replies",
+        default=True,
+        help="A reply or reopen reason from the page gives the assigned agent "
+        "(else the team leader) a 'Customer replied' activity, one at a time "
+        "per ticket, marked done when an agent answers the customer.",
+    )
     max_upload_files = fields.Integer(
         string="Files per reply",
         default=5,

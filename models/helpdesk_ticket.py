@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import pytz
 
-from odoo import Command, api, fields, models
+from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import (
@@ -946,7 +946,9 @@ class HelpdeskTicket(models.Model):
     # customer's last message is unanswered, and what a verified customer does
     # from the page as the ticket's contact: reply with files, confirm the
     # resolution and rate it, or reopen. The page's options decide what is
-    # allowed.
+    # allowed. A customer's message gives the agent a "Customer replied"
+    # activity, done when an agent answers; the moves it causes are credited
+    # to the contact.
 
     @api.model
     def _get_public_message_sql(self):
@@ -1271,7 +1273,8 @@ class HelpdeskTicket(models.Model):
             message = self._post_status_message(text, uploads)
             stage = self.stage_id
             if stage.waiting_on_customer and stage.customer_reply_stage_id:
-                self.sudo().stage_id = stage.customer_reply_stage_id
+                self._move_status_as_customer(stage.customer_reply_stage_id)
+            self._schedule_status_reply_activity(page)
         return message
 
     def _confirm_status_solved(self, page):
@@ -1346,7 +1349,8 @@ class HelpdeskTicket(models.Model):
             if not claimed:
                 return False
             message = self._post_status_message(reason)
-            self.sudo().stage_id = page.reopen_stage_id
+            self._move_status_as_customer(page.reopen_stage_id)
+            self._schedule_status_reply_activity(page)
         return message
 
     def _ask_status_followup(self, page, question, nonce):
@@ -1418,6 +1422,85 @@ class HelpdeskTicket(models.Model):
             "channel_id": channel.id if channel else ticket.channel_id.id,
             "status_followup_of_id": ticket.id,
         }
+
+    def _move_status_as_customer(self, stage):
+        """Move the ticket to ``stage`` on its customer's behalf (a reply
+        from a waiting stage, a reopening): the tracking message and the
+        history row are credited to the ticket's contact, never to the
+        public user who serves the page."""
+        self.ensure_one()
+        ticket = self.sudo()
+        if ticket.partner_id:
+            ticket._track_set_author(ticket.partner_id)
+            ticket = ticket.with_context(status_log_partner_id=ticket.partner_id.id)
+        ticket.stage_id = stage
+
+    @api.model
+    def _get_status_reply_activity_type(self):
+        """The "Customer replied" activity type, unless an admin deleted it."""
+        return self.env.ref(
+            "helpdesk_mgmt_status_page.mail_activity_customer_replied",
+            raise_if_not_found=False,
+        )
+
+    def _get_status_reply_activities(self):
+        """The open "Customer replied" activities of these tickets."""
+        activity_type = self._get_status_reply_activity_type()
+        if not activity_type:
+            return self.env["mail.activity"]
+        return (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+        )
+
+    def _schedule_status_reply_activity(self, page):
+        """The customer wrote from the page: give the assigned agent, else
+        the team leader, a "Customer replied" activity, unless the page
+        turns them off or one is open already (a second reply adds none).
+        Nobody assigned and no leader: no activity."""
+        self.ensure_one()
+        if not page.reply_activity:
+            return
+        ticket = self.sudo()
+        user = ticket.user_id or ticket.team_id.user_id
+        activity_type = self._get_status_reply_activity_type()
+        if not (user and activity_type) or self._get_status_reply_activities():
+            return
+        # Scheduled by the system, not by the public user serving the page;
+        # no "activity assigned" e-mail: the reply itself notifies followers.
+        ticket.with_user(SUPERUSER_ID).with_context(
+            mail_activity_quick_update=True
+        ).activity_schedule(activity_type_id=activity_type.id, user_id=user.id)
+
+    def _message_post_after_hook(self, message, msg_values):
+        res = super()._message_post_after_hook(message, msg_values)
+        self._done_status_reply_activities(message)
+        return res
+
+    def _done_status_reply_activities(self, message):
+        """An internal user answered the customer (a public message): the
+        ticket's "Customer replied" activity is done."""
+        if (
+            message.is_internal
+            or message.message_type not in ("comment", "email")
+            or message.subtype_id.id
+            != self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+            or not message.author_id
+            or message.author_id == self.partner_id
+        ):
+            return
+        activities = self._get_status_reply_activities()
+        if activities and any(
+            not user.share for user in message.author_id.sudo().user_ids
+        ):
+            activities.action_feedback()
 
     # === BUSINESS METHODS: PROMISE ===#
     # The answer a ticket's status page promises, whether it is running

@@ -24,6 +24,28 @@ class HelpdeskTicketStatusLog(models.Model):
     )
     main_status = fields.Selection(MAIN_STATUSES, required=True, readonly=True)
     author_id = fields.Many2one("res.users", readonly=True, ondelete="set null")
+    author_partner_id = fields.Many2one(
+        "res.partner",
+        string="Moved by contact",
+        readonly=True,
+        ondelete="set null",
+        help="The ticket's contact, when the customer moved it from the status "
+        "page (a reply from a waiting stage, a reopening).",
+    )
+    moved_by = fields.Char(
+        compute="_compute_moved_by",
+        help="Who moved the ticket: the user, or the contact from the status page.",
+    )
+
+    @api.depends("author_id", "author_partner_id")
+    def _compute_moved_by(self):
+        for log in self:
+            if log.author_partner_id:
+                log.moved_by = self.env._(
+                    "%(name)s (status page)", name=log.author_partner_id.name
+                )
+            else:
+                log.moved_by = log.author_id.name or False
 
     def init(self):
         # Timeline and history read a ticket's rows by date.
@@ -43,20 +65,27 @@ class HelpdeskTicketStatusLog(models.Model):
 
         :param tickets: ``helpdesk.ticket`` records
         :param date: time of the change, default now
+
+        A move made for the customer from the status page (context key
+        ``status_log_partner_id``: their contact) is credited to the
+        contact, not to the user serving the page.
         """
         if not tickets:
             return
         tickets.flush_recordset(["stage_id"])
         now = fields.Datetime.now()
+        partner_id = self.env.context.get("status_log_partner_id") or None
         self.env.cr.execute(
             SQL(
                 """
                 INSERT INTO helpdesk_ticket_status_log
                     (ticket_id, date, stage_id, stage_name, main_status, author_id,
+                     author_partner_id,
                      create_uid, create_date, write_uid, write_date)
                 SELECT t.id, %(date)s, t.stage_id,
                        COALESCE(s.name->>%(lang)s, s.name->>'en_US'),
-                       COALESCE(s.main_status, 'received'), %(uid)s,
+                       COALESCE(s.main_status, 'received'), %(author)s,
+                       %(partner)s,
                        %(uid)s, %(now)s, %(uid)s, %(now)s
                   FROM helpdesk_ticket t
                   LEFT JOIN helpdesk_ticket_stage s ON s.id = t.stage_id
@@ -64,6 +93,8 @@ class HelpdeskTicketStatusLog(models.Model):
                 """,
                 date=date or now,
                 lang=self.env.lang or "en_US",
+                author=None if partner_id else self.env.uid,
+                partner=partner_id,
                 uid=self.env.uid,
                 now=now,
                 ids=tickets.ids,

@@ -37,3 +37,4 @@ from . import test_customer_time_zone
 from . import test_finding_page
 from . import test_code_step_help
 from . import test_finding_browser
+from . import test_agent_notice

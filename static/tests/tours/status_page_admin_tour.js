@@ -42,14 +42,31 @@ registry.category("web_tour.tours").add("helpdesk_status_page_admin_tour", {
             "Open the Helpdesk app"
         ),
         {
+            trigger: ".o_main_navbar [data-menu-xmlid='helpdesk_mgmt.helpdesk_ticket_menu']",
+            run: "click",
+        },
+        {
+            content: "Tickets waiting for an answer, one click from the Tickets menu",
+            trigger:
+                ".dropdown-menu [data-menu-xmlid='helpdesk_mgmt_status_page.helpdesk_customer_replied_menu']",
+            run: "click",
+        },
+        {
+            trigger: ".o_breadcrumb:contains(Customer replied)",
+        },
+        {
             trigger:
                 ".o_main_navbar [data-menu-xmlid='helpdesk_mgmt.helpdesk_ticket_config_main_menu']",
             run: "click",
         },
         {
+            content: "Status pages, and no second way to their field lines",
             trigger:
-                ".dropdown-menu [data-menu-xmlid='helpdesk_mgmt_status_page.helpdesk_status_page_menu']",
+                ".dropdown-menu:not(:has([data-menu-xmlid$=helpdesk_status_page_field_menu])) [data-menu-xmlid='helpdesk_mgmt_status_page.helpdesk_status_page_menu']",
             run: "click",
+        },
+        {
+            trigger: ".o_breadcrumb:contains(Status Pages)",
         },
         {
             content: "A new status page",
@@ -75,6 +92,14 @@ registry.category("web_tour.tours").add("helpdesk_status_page_admin_tour", {
         },
         {
             trigger: ".o_field_widget[name=team_ids] .o_data_row:contains(Printer team)",
+        },
+        {
+            content: "The rate limits wait in the Advanced tab, at the end",
+            trigger: ".o_notebook .nav-link[name=advanced]",
+            run: "click",
+        },
+        {
+            trigger: ".o_notebook .tab-pane.active .o_field_widget[name=max_requests_per_ip_hour] input",
         },
         {
             content: "Open the Fields tab",
