@@ -2174,9 +2174,7 @@ class HelpdeskTicket(models.Model):
         )
         values = {
             "last_update": (
-                self._format_status_time(last, self._get_status_page_tz())
-                if last
-                else NO_VALUE
+                self._format_status_time(last, shown["tz"]) if last else NO_VALUE
             ),
             "new_status": False,
             "first_new": False,
