@@ -24,12 +24,12 @@ if [ ! -x "$VENV/bin/python" ]; then
     "$VENV/bin/pip" install --quiet playwright
 fi
 
-read -r LINK EMAIL < <(odoo_cmd shell -d "$DB" --no-http --log-level=warn \
+read -r LINK EMAIL TICKET_ID < <(odoo_cmd shell -d "$DB" --no-http --log-level=warn \
     2>/dev/null <<PY | sed -n 's/^SHOT: //p'
 ticket = env.ref("$MODULE.helpdesk_ticket_demo_in_progress").sudo()
-print("SHOT:", ticket.status_page_url, ticket.partner_email)
+print("SHOT:", ticket.status_page_url, ticket.partner_email, ticket.id)
 PY
 )
 "$VENV/bin/python" "$REPO_DIR/scripts/screenshots.py" --base-url "$BASE_URL" \
-    --db "$DB" --link "$LINK" --email "$EMAIL" --out "$REPO_DIR/static/description"
+    --db "$DB" --link "$LINK" --email "$EMAIL" --ticket-id "$TICKET_ID" --out "$REPO_DIR/static/description"
 log "screenshots written to static/description"
