@@ -28,3 +28,6 @@ from . import test_customer_view
 from . import test_tools_ticketside
 from . import test_time_zone_rules
 from . import test_tools_pageside
+from . import test_remember_device
+from . import test_my_requests
+from . import test_remember_browser
