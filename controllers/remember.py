@@ -65,7 +65,7 @@ class StatusPageRemember(StatusPageController):
     @status_route(page_and_ticket_paths("forget"), "POST", csrf=False)
     @checked_post
     def status_forget(self, slug, token=None, **kwargs):
-        """"Forget this device": end this browser's remembered device, its
+        """ "Forget this device": end this browser's remembered device, its
         grants and its proved contact; the next visit asks for a code."""
         page = self._get_page(slug)
         if not page:
@@ -80,7 +80,7 @@ class StatusPageRemember(StatusPageController):
     @status_route(page_and_ticket_paths("signout-all"), "POST", csrf=False)
     @checked_post
     def status_signout_all(self, slug, token=None, **kwargs):
-        """"Sign out on all devices": end every remembered device, grant
+        """ "Sign out on all devices": end every remembered device, grant
         and proved contact of this browser's contact, in every browser."""
         page = self._get_page(slug)
         if not page:

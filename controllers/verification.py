@@ -225,9 +225,16 @@ class StatusPageVerification(StatusPageController):
     @status_route(page_and_ticket_paths("signout"), "POST", csrf=False)
     @checked_post
     def status_signout(self, slug, token=None, **kwargs):
-        """Forget every status grant and pending code of this browser."""
+        """Forget every status grant and pending code of this browser, and
+        its remembered device: signed out means signed out."""
         page = self._get_page(slug)
         if not page:
             return self._not_found(slug)
         self._grants._forget(request.session)
+        if self._get_device_token():
+            request.env["helpdesk.status.page.device"]._forget_token(
+                page, self._get_device_token()
+            )
+            response = self._redirect(page._get_path(token))
+            return self._delete_device_cookie(response, page)
         return self._redirect(page._get_path(token))

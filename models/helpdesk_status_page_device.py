@@ -139,9 +139,7 @@ class HelpdeskStatusPageDevice(models.Model):
             and self.create_date + timedelta(days=page.remember_days) > now
             and ticket.exists()
             and ticket.status_access_version == self.access_version
-            and consteq(
-                self.settings_fingerprint, self._get_settings_fingerprint(page)
-            )
+            and consteq(self.settings_fingerprint, self._get_settings_fingerprint(page))
         ):
             return False
         stored = page._get_stored_contact(ticket, self.contact_kind)
@@ -151,7 +149,7 @@ class HelpdeskStatusPageDevice(models.Model):
 
     @api.model
     def _forget_token(self, page, token):
-        """"Forget this device": delete the device of ``page`` whose
+        """ "Forget this device": delete the device of ``page`` whose
         cookie holds ``token``, whether it still works or not."""
         if page and isinstance(token, str) and TOKEN_RE.fullmatch(token):
             token_hash = self._hash_token(token)

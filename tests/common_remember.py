@@ -18,7 +18,9 @@ class RememberCommon(StatusPageHttpCommon):
     def _csrf(self, path):
         return CSRF_RE.search(self._get(path).text).group(1)
 
-    def _verify_by_code(self, ticket=None, contact="customer@example.com", remember=True):
+    def _verify_by_code(
+        self, ticket=None, contact="customer@example.com", remember=True
+    ):
         """Verify ``ticket`` by a code sent to ``contact``; the code POST's
         answer, not followed (its cookies are kept by the browser)."""
         base = self._token_path(ticket)
@@ -32,7 +34,9 @@ class RememberCommon(StatusPageHttpCommon):
         return response
 
     def _device_cookies(self):
-        return [cookie for cookie in self.opener.cookies if cookie.name == DEVICE_COOKIE]
+        return [
+            cookie for cookie in self.opener.cookies if cookie.name == DEVICE_COOKIE
+        ]
 
     def _restart_browser(self, keep_device=True):
         """The same browser after a restart that lost its session: only

@@ -13,7 +13,9 @@ from odoo.tests import tagged
 from .common_remember import RememberCommon
 from .test_performance import VIEW_QUERY_BUDGET
 
-NUMBER_RE = re.compile(r'class="o_status_request[ "].*?<bdi dir="ltr">([^<]+)</bdi>', re.S)
+NUMBER_RE = re.compile(
+    r'class="o_status_request[ "].*?<bdi dir="ltr">([^<]+)</bdi>', re.S
+)
 
 
 @tagged("post_install", "-at_install")
@@ -37,11 +39,20 @@ class TestMyRequests(RememberCommon):
             {"name": "Other site", "company_id": cls.company.id}
         )
         cls.website_page = Page.create(
-            {"name": "Elsewhere", "slug": "elsewhere", "website_id": cls.other_website.id}
+            {
+                "name": "Elsewhere",
+                "slug": "elsewhere",
+                "website_id": cls.other_website.id,
+            }
         )
         cls.teams = {
             page: Team.create({"name": f"Team {page.slug}", "status_page_id": page.id})
-            for page in (cls.email_page, cls.phone_page, cls.match_page, cls.website_page)
+            for page in (
+                cls.email_page,
+                cls.phone_page,
+                cls.match_page,
+                cls.website_page,
+            )
         }
 
     def _ticket(self, name, page=None, **values):
@@ -56,7 +67,9 @@ class TestMyRequests(RememberCommon):
         return NUMBER_RE.findall(section[1])
 
     def _view(self, ticket=None, page=None, **params):
-        path = f"/status/{(page or self.page).slug}/{(ticket or self.ticket).status_token}"
+        path = (
+            f"/status/{(page or self.page).slug}/{(ticket or self.ticket).status_token}"
+        )
         query = "&".join(f"{key}={value}" for key, value in params.items())
         return self._get(f"{path}?{query}" if query else path).text
 
@@ -128,21 +141,37 @@ class TestMyRequests(RememberCommon):
 
     def test_never_another_contact_email_case_and_unicode(self):
         same = [
-            self._ticket("Upper case", partner_id=False, partner_email="CUSTOMER@Example.COM"),
             self._ticket(
-                "Named", partner_id=False, partner_email='"Customer" <customer@example.com>'
+                "Upper case", partner_id=False, partner_email="CUSTOMER@Example.COM"
+            ),
+            self._ticket(
+                "Named",
+                partner_id=False,
+                partner_email='"Customer" <customer@example.com>',
             ),
         ]
         others = [
-            self._ticket("Longer", partner_id=False, partner_email="customer@example.com.evil.test"),
+            self._ticket(
+                "Longer",
+                partner_id=False,
+                partner_email="customer@example.com.evil.test",
+            ),
             # Cyrillic "а" in the domain: looks the same, is another address.
-            self._ticket("Look-alike", partner_id=False, partner_email="customer@exаmple.com"),
+            self._ticket(
+                "Look-alike", partner_id=False, partner_email="customer@exаmple.com"
+            ),
             self._ticket("Other", partner_id=False, partner_email="other@example.com"),
             self._ticket("No e-mail", partner_id=False, partner_email=False),
         ]
-        unicode_ticket = self._ticket("Jürgen", partner_id=False, partner_email="jürgen@example.com")
-        unicode_other = self._ticket("Jurgen", partner_id=False, partner_email="jurgen@example.com")
-        unicode_upper = self._ticket("JÜRGEN", partner_id=False, partner_email="JÜRGEN@example.com")
+        unicode_ticket = self._ticket(
+            "Jürgen", partner_id=False, partner_email="jürgen@example.com"
+        )
+        unicode_other = self._ticket(
+            "Jurgen", partner_id=False, partner_email="jurgen@example.com"
+        )
+        unicode_upper = self._ticket(
+            "JÜRGEN", partner_id=False, partner_email="JÜRGEN@example.com"
+        )
         self._verify_by_code(remember=False)
         numbers = self._listed(self._view())
         for ticket in same:
@@ -152,7 +181,9 @@ class TestMyRequests(RememberCommon):
                 self.assertNotIn(ticket.number, numbers)
         # The Unicode customer sees their own, in any case, never the ASCII one.
         self._restart_browser(keep_device=False)
-        self._verify_by_code(unicode_ticket, contact="JÜRGEN@example.com", remember=False)
+        self._verify_by_code(
+            unicode_ticket, contact="JÜRGEN@example.com", remember=False
+        )
         numbers = self._listed(self._view(unicode_ticket))
         self.assertIn(unicode_upper.number, numbers)
         self.assertNotIn(unicode_other.number, numbers)
@@ -160,19 +191,33 @@ class TestMyRequests(RememberCommon):
 
     def test_phone_variants_and_never_email_only_tickets(self):
         def partner(phone, country=self.sa):
-            return self.env["res.partner"].create(
-                {"name": phone, "phone": phone, "country_id": country.id}
-            ).id
+            return (
+                self.env["res.partner"]
+                .create({"name": phone, "phone": phone, "country_id": country.id})
+                .id
+            )
 
         variants = [
-            self._ticket("Local", partner_id=partner("050 123 4567"), partner_email=False),
-            self._ticket("Plus", partner_id=partner("+966501234567"), partner_email=False),
-            self._ticket("Zeros", partner_id=partner("00966-50-123-4567"), partner_email=False),
+            self._ticket(
+                "Local", partner_id=partner("050 123 4567"), partner_email=False
+            ),
+            self._ticket(
+                "Plus", partner_id=partner("+966501234567"), partner_email=False
+            ),
+            self._ticket(
+                "Zeros", partner_id=partner("00966-50-123-4567"), partner_email=False
+            ),
         ]
         others = [
-            self._ticket("Next number", partner_id=partner("+966 50 123 4568"), partner_email=False),
+            self._ticket(
+                "Next number",
+                partner_id=partner("+966 50 123 4568"),
+                partner_email=False,
+            ),
             # The customer's e-mail but no phone: a phone proves nothing for it.
-            self._ticket("E-mail only", partner_id=False, partner_email="customer@example.com"),
+            self._ticket(
+                "E-mail only", partner_id=False, partner_email="customer@example.com"
+            ),
         ]
         calls = self._ticket("On the phone page", page=self.phone_page)
         self._verify_by_code(contact="0501234567", remember=False)

@@ -7,6 +7,7 @@ customer forgets the device or signs out on all devices."""
 from datetime import datetime, timedelta
 from unittest.mock import patch
 
+from odoo import SUPERUSER_ID, api
 from odoo.exceptions import ValidationError
 from odoo.http import HTTPRequest
 from odoo.tests import tagged
@@ -16,6 +17,8 @@ from ..models import helpdesk_status_page_device as device_module
 from ..models.helpdesk_status_page_challenge import OPENS_PER_HOUR
 from ..tools.session import DEVICE_COOKIE
 from .common_remember import RememberCommon
+from .common_server import RealServerCase
+from .test_status_page_http import CSRF_RE
 
 OPEN_BUTTON = "o_status_open"
 
@@ -73,7 +76,9 @@ class TestRememberDevice(RememberCommon):
         headers = self._set_cookie_headers(response)
         paths = [h.split("Path=")[1].split(";")[0] for h in headers]
         self.assertIn(f"/status/{self.page.slug}", paths)
-        self.assertTrue(all(path.endswith(f"/status/{self.page.slug}") for path in paths))
+        self.assertTrue(
+            all(path.endswith(f"/status/{self.page.slug}") for path in paths)
+        )
         for header in headers:
             self.assertIn("HttpOnly", header)
             self.assertIn("SameSite=Lax", header)
@@ -145,9 +150,7 @@ class TestRememberDevice(RememberCommon):
         # ticket is not offered.
         other = self._create_ticket(partner_id=False, partner_email="x@example.com")
         self.assertNotIn(OPEN_BUTTON, self._get(self._token_path(other)).text)
-        self.assertNotIn(
-            "o_status_timeline", self._post_open(other).text
-        )
+        self.assertNotIn("o_status_timeline", self._post_open(other).text)
 
     # Revocations
 
@@ -175,7 +178,10 @@ class TestRememberDevice(RememberCommon):
         ):
             with self.subTest(values=values):
                 self.page.write(
-                    {"verification_field": "email_or_phone", "verification_method": "code"}
+                    {
+                        "verification_field": "email_or_phone",
+                        "verification_method": "code",
+                    }
                 )
                 self._restart_browser(keep_device=False)
                 self._remembered()
@@ -223,7 +229,9 @@ class TestRememberDevice(RememberCommon):
         self.assertTrue(all("Max-Age=0" in header for header in deleted))
         self.assertFalse(self.Device.search([]))
         self.assertFalse(self._device_cookies())
-        self.assertNotIn("o_status_timeline", self._get(self._token_path(self.second)).text)
+        self.assertNotIn(
+            "o_status_timeline", self._get(self._token_path(self.second)).text
+        )
         self.assertFalse(self._opens_second())
 
     def test_forget_needs_a_post_with_csrf(self):
@@ -242,7 +250,9 @@ class TestRememberDevice(RememberCommon):
         laptop = self.opener
         self.opener = self._new_opener()
         self._verify_by_code(self.second, remember=False)
-        self.assertIn("o_status_timeline", self._get(self._token_path(self.second)).text)
+        self.assertIn(
+            "o_status_timeline", self._get(self._token_path(self.second)).text
+        )
         phone = self.opener
         self.opener = laptop
         self.assertTrue(self._opens_second())
@@ -255,8 +265,22 @@ class TestRememberDevice(RememberCommon):
         self.assertFalse(device.exists())
         self.assertFalse(self._opens_second())
         self.opener = phone
-        self.assertNotIn("o_status_timeline", self._get(self._token_path(self.second)).text)
+        self.assertNotIn(
+            "o_status_timeline", self._get(self._token_path(self.second)).text
+        )
         self.assertNotIn("o_status_timeline", self._get(self._token_path()).text)
+        self.assertFalse(self._opens_second())
+
+    def test_sign_out_also_forgets_the_device(self):
+        self._remembered()
+        self.assertTrue(self._opens_second())
+        response = self.url_open(
+            f"{self._token_path(self.second)}/signout",
+            data={"csrf_token": self._csrf(self._token_path(self.second))},
+            allow_redirects=False,
+        )
+        self.assertTrue(self._set_cookie_headers(response))
+        self.assertFalse(self.Device.search([]))
         self.assertFalse(self._opens_second())
 
     def test_purge_deletes_expired_devices(self):
@@ -300,3 +324,114 @@ class TestRememberDevice(RememberCommon):
         self.assertNotIn("o_status_timeline", response.text)
         self.assertIn("opened many times", response.text)
 
+
+@tagged("post_install", "-at_install")
+class TestRememberTwoServers(RealServerCase):
+    """A device remembered on one server opens the contact's tickets on
+    another, and "Sign out on all devices" on one ends it, and every grant,
+    on both."""
+
+    page_values = {"verification_method": "code", "resend_delay": 0}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            second = env["helpdesk.ticket"].create(
+                {
+                    "name": "Race 2",
+                    "description": "race",
+                    "team_id": cls.ids["team"],
+                    "partner_id": cls.ids["partner"],
+                }
+            )
+            cls.second_id, cls.second_token = second.id, second.status_token
+        cls.addClassCleanup(cls._delete_second)
+        cls.urls = [cls._start_server(workers=2), cls._start_server(workers=2)]
+
+    @classmethod
+    def _delete_second(cls):
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["helpdesk.ticket"].browse(cls.second_id).unlink()
+
+    def _remember_on(self, url):
+        browser = self._browser(url)
+        self._post_form(
+            browser,
+            url,
+            f"/status/{self.slug}/{self.token}/verify",
+            {"contact": self.email},
+        )
+        self._post_form(
+            browser,
+            url,
+            f"/status/{self.slug}/{self.token}/code",
+            {"code": self._last_code(), "remember": "1"},
+        )
+        self.assertIn(DEVICE_COOKIE, browser.cookies)
+        return browser
+
+    def _open_second(self, browser, url):
+        form = browser.get(f"{url}/status/{self.slug}", timeout=60)
+        browser.post(
+            f"{url}/status/{self.slug}/open",
+            data={
+                "csrf_token": CSRF_RE.search(form.text).group(1),
+                "ticket": self.second_token,
+            },
+            timeout=60,
+        )
+        view = browser.get(f"{url}/status/{self.slug}/{self.second_token}", timeout=60)
+        self.assertLess(view.status_code, 500)
+        return "o_status_timeline" in view.text
+
+    def _device_only(self, browser, url):
+        """The same browser after a restart, behind server ``url``."""
+        restarted = self._browser(url)
+        token = next(c.value for c in browser.cookies if c.name == DEVICE_COOKIE)
+        restarted.cookies.set(DEVICE_COOKIE, token, path=f"/status/{self.slug}")
+        return restarted
+
+    def test_device_and_sign_out_everywhere_across_servers(self):
+        self._set_page(max_requests_per_ip_hour=1000)
+        server_a, server_b = self.urls
+        laptop = self._remember_on(server_a)
+        self.assertTrue(
+            self._open_second(self._device_only(laptop, server_b), server_b)
+        )
+        phone = self._browser(server_a)
+        phone.cookies.update(laptop.cookies)
+        self.assertTrue(self._open_second(phone, server_a))
+        # Signed out everywhere from server B: nothing opens on A any more.
+        on_b = self._device_only(laptop, server_b)
+        form = on_b.get(f"{server_b}/status/{self.slug}", timeout=60)
+        on_b.post(
+            f"{server_b}/status/{self.slug}/signout-all",
+            data={"csrf_token": CSRF_RE.search(form.text).group(1)},
+            timeout=60,
+        )
+        self.assertEqual(
+            self._count(
+                "helpdesk.status.page.device", [("page_id", "=", self.ids["page"])]
+            ),
+            0,
+        )
+        view = phone.get(
+            f"{server_a}/status/{self.slug}/{self.second_token}", timeout=60
+        )
+        self.assertNotIn("o_status_timeline", view.text)
+        self.assertFalse(
+            self._open_second(self._device_only(laptop, server_a), server_a)
+        )
+        # A new link ends a device made on the other server.
+        laptop = self._remember_on(server_b)
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["helpdesk.ticket"].browse(
+                self.ids["ticket"]
+            ).action_regenerate_status_token()
+        self.assertFalse(
+            self._open_second(self._device_only(laptop, server_a), server_a)
+        )
