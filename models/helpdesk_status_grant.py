@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import MissingError
 from odoo.tools import consteq
 from odoo.tools.misc import hmac
 
@@ -158,31 +159,31 @@ class HelpdeskStatusGrant(models.AbstractModel):
         page_id, ticket_id = proof.get("page_id"), proof.get("ticket_id")
         if not (isinstance(page_id, int) and isinstance(ticket_id, int)):
             return None
-        page = self.env["helpdesk.status.page"].sudo().browse(page_id).exists()
+        # Browsed, not checked with exists(): usually the page and ticket
+        # on screen, already read; a deleted one raises when read.
+        page = self.env["helpdesk.status.page"].sudo().browse(page_id)
         ticket = (
             self.env["helpdesk.ticket"]
             .sudo()
             .with_context(active_test=False)
             .browse(ticket_id)
-            .exists()
         )
         try:
             issued = fields.Datetime.to_datetime(proof.get("issued"))
-        except (TypeError, ValueError):
-            return None
-        if not (
-            page.active
-            and ticket
-            and page.verification_method == "code"
-            and issued
-            and issued + timedelta(hours=page.grant_lifetime) > fields.Datetime.now()
-            and consteq(
-                str(proof.get("fingerprint", "")),
-                self._grant_fingerprint(page, ticket),
+            valid = (
+                page.active
+                and page.verification_method == "code"
+                and issued
+                and issued + timedelta(hours=page.grant_lifetime)
+                > fields.Datetime.now()
+                and consteq(
+                    str(proof.get("fingerprint", "")),
+                    self._grant_fingerprint(page, ticket),
+                )
             )
-        ):
+        except (TypeError, ValueError, MissingError):
             return None
-        return page, ticket, proof["kind"]
+        return (page, ticket, proof["kind"]) if valid else None
 
     @api.model
     def _get_proof(self, session, page, website, device_token=None):
@@ -193,18 +194,22 @@ class HelpdeskStatusGrant(models.AbstractModel):
         :param str device_token: the device cookie sent with the request
         :return: dict with ``page`` (where the code was entered),
             ``ticket`` (the ticket verified), ``kind``, ``contact`` (as
-            verification normalizes it) and ``device`` (the remembered
-            device, or an empty recordset); None when there is no proof
+            verification normalizes it), ``pages`` (whose tickets it
+            opens, see ``_get_contact_pages``) and ``device`` (whether the
+            browser holds a device cookie); None when there is no proof
         """
         Device = self.env["helpdesk.status.page.device"].sudo()
-        device = Device
         found = self._get_session_proof(session)
-        if found and page not in found[0]._get_contact_pages(found[2], website):
+        pages = found and found[0]._get_contact_pages(found[2], website)
+        if found and page not in pages:
             found = None
-        if device_token and page:
-            device = Device._find(page, device_token)
-        if not found and device:
+        # The session's proof spares the device's look-up.
+        device = (
+            Device._find(page, device_token) if device_token and not found else Device
+        )
+        if device:
             found = (device.page_id, device.ticket_id, device.contact_kind)
+            pages = device.page_id._get_contact_pages(device.contact_kind, website)
         if not found:
             return None
         origin, ticket, kind = found
@@ -216,7 +221,10 @@ class HelpdeskStatusGrant(models.AbstractModel):
             "ticket": ticket,
             "kind": kind,
             "contact": contact,
-            "device": device,
+            "pages": pages,
+            # The browser holds a device cookie of this page: offer to
+            # forget it.
+            "device": bool(device_token),
         }
 
     @api.model
@@ -227,9 +235,10 @@ class HelpdeskStatusGrant(models.AbstractModel):
         (the proof's own ticket included) is bumped, which every grant,
         proof and device checks when read; the contact's devices are
         deleted; this session forgets everything."""
-        origin, kind = proof["page"], proof["kind"]
-        pages = origin._get_contact_pages(kind, website)
-        tickets = origin._get_contact_tickets(kind, proof["contact"], website)
+        origin, kind, pages = proof["page"], proof["kind"], proof["pages"]
+        tickets = origin._get_contact_tickets(
+            kind, proof["contact"], website, pages=pages
+        )
         (tickets | proof["ticket"])._revoke_status_access()
         self.env["helpdesk.status.page.device"]._forget_contact(
             pages | origin, kind, origin._contact_digest(proof["contact"])

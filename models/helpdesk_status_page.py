@@ -1275,19 +1275,23 @@ class HelpdeskStatusPage(models.Model):
             [[("company_id", "=", company_id), (field, "=", contact)], route]
         )
 
-    def _get_contact_tickets(self, kind, contact, website, offset=0, limit=None):
+    def _get_contact_tickets(
+        self, kind, contact, website, offset=0, limit=None, pages=None
+    ):
         """The tickets of ``contact`` a code on this page lets the customer
         open (see ``_get_contact_pages``), archived ones included, the
         latest status change first.
 
         :param str contact: the verified contact, normalized as
             ``_get_stored_contact`` gives it
+        :param pages: ``_get_contact_pages(kind, website)`` when known
         """
         self.ensure_one()
         Ticket = self.env["helpdesk.ticket"].sudo().with_context(active_test=False)
         if not contact:
             return Ticket
-        pages = self._get_contact_pages(kind, website)
+        if pages is None:
+            pages = self._get_contact_pages(kind, website)
         if not pages:
             return Ticket
         field = "status_contact_email" if kind == "email" else "status_contact_phone"
@@ -1351,6 +1355,7 @@ class HelpdeskStatusPage(models.Model):
             website,
             offset=(number - 1) * size,
             limit=size + 1,
+            pages=proof["pages"],
         )
         items = [
             {
@@ -1372,7 +1377,7 @@ class HelpdeskStatusPage(models.Model):
             "number": number,
             "previous": number > 1 and number - 1,
             "next": len(tickets) > size and number + 1,
-            "device": bool(proof["device"]),
+            "device": proof["device"],
         }
 
     # === BUSINESS METHODS: TIMES ===#

@@ -116,8 +116,10 @@ class HelpdeskStatusPageDevice(models.Model):
         if not (page and isinstance(token, str) and TOKEN_RE.fullmatch(token)):
             return Device
         token_hash = self._hash_token(token)
-        device = Device.search(
-            [("token_hash", "=", token_hash), ("page_id", "=", page.id)], limit=1
+        device = Device.search_fetch(
+            [("token_hash", "=", token_hash), ("page_id", "=", page.id)],
+            [name for name, field in Device._fields.items() if field.column_type],
+            limit=1,
         )
         if not (device and consteq(device.token_hash, token_hash)):
             return Device
@@ -137,7 +139,7 @@ class HelpdeskStatusPageDevice(models.Model):
             self._may_remember(page)
             and self.expires_at > now
             and self.create_date + timedelta(days=page.remember_days) > now
-            and ticket.exists()
+            # The ticket exists: its devices are deleted with it.
             and ticket.status_access_version == self.access_version
             and consteq(self.settings_fingerprint, self._get_settings_fingerprint(page))
         ):
