@@ -60,6 +60,12 @@ class StatusPageRemember(StatusPageController):
             self._flash(error=error.args[0])
             return self._redirect(path)
         self._grants._grant(request.session, target_page, target)
+        # A device's proof goes on in the session: "Your requests" then
+        # shows on pages whose paths do not receive the device's cookie.
+        if not self._grants._get_session_proof(request.session):
+            self._grants._set_proof(
+                request.session, origin, proof["ticket"], proof["kind"]
+            )
         return self._redirect(path)
 
     @status_route(page_and_ticket_paths("forget"), "POST", csrf=False)

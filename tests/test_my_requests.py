@@ -254,6 +254,14 @@ class TestMyRequests(RememberCommon):
         # Its own view lists the requests too.
         self.assertIn(self.ticket.number, self._listed(response.text))
 
+    def test_remembered_device_lists_on_the_other_page_too(self):
+        repair = self._ticket("Repair", page=self.email_page)
+        self._verify_by_code()
+        self._restart_browser()
+        response = self._post_open(repair)
+        self.assertIn("o_status_timeline", response.text)
+        self.assertIn(self.ticket.number, self._listed(response.text))
+
     def test_paged_ten_by_ten(self):
         now = datetime.now()
         extra = [self._ticket(f"Request {index}") for index in range(11)]
