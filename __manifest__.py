@@ -49,6 +49,7 @@
         "views/status_page_live_templates.xml",
         "views/status_page_promise_templates.xml",
         "views/status_page_conversation_templates.xml",
+        "views/status_page_requests_templates.xml",
         "views/status_page_csp_templates.xml",
     ],
     "assets": {

@@ -3,3 +3,4 @@ from . import verification
 from . import live
 from . import actions
 from . import appearance
+from . import remember

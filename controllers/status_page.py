@@ -8,7 +8,7 @@ from odoo import http
 from odoo.exceptions import AccessError
 from odoo.http import request
 
-from ..tools.session import SESSION_PREFIX, VISIT_RESOLUTION
+from ..tools.session import DEVICE_COOKIE, SESSION_PREFIX, VISIT_RESOLUTION
 from ..tools.text import MAX_SLUG_LENGTH, SLUG_RE
 from ..tools.upload import THUMBNAIL_SIZES
 
@@ -32,6 +32,8 @@ DOWNLOAD_CSP = "default-src 'none'; frame-ancestors 'none'"
 # every view), never a shared cache's: another customer never gets it.
 THUMBNAIL_CACHE_CONTROL = "private, max-age=3600"
 ID_RE = re.compile(r"[0-9]{1,9}")
+# "Your requests": entries per page of the list.
+REQUESTS_PAGE_SIZE = 10
 VISIT_SECONDS = VISIT_RESOLUTION.total_seconds()
 
 
@@ -182,10 +184,71 @@ class StatusPageController(http.Controller):
     def _grants(self):
         return request.env["helpdesk.status.grant"].sudo()
 
+    def _get_device_token(self):
+        """The token of this page's remembered device, as the browser sent
+        it (its cookie is limited to the page's paths)."""
+        return request.httprequest.cookies.get(DEVICE_COOKIE)
+
+    def _get_device_cookie_paths(self, page):
+        """The paths the device cookie is limited to: the page's, with and
+        without each website language's prefix (``/ar/status/<slug>``)."""
+        path = page._get_path()
+        languages = request.env["res.lang"]._get_frontend().values()
+        return [path] + [f"/{lang.url_code}{path}" for lang in languages]
+
+    def _set_device_cookie(self, response, page, token):
+        """Give the browser its remembered device's token: ``HttpOnly``,
+        ``SameSite=Lax``, ``Secure`` over https, the page's paths only,
+        for the page's fixed number of days."""
+        for path in self._get_device_cookie_paths(page):
+            response.set_cookie(
+                DEVICE_COOKIE,
+                token,
+                max_age=page.remember_days * 24 * 3600,
+                path=path,
+                secure=request.httprequest.scheme == "https",
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
+
+    def _delete_device_cookie(self, response, page):
+        for path in self._get_device_cookie_paths(page):
+            response.delete_cookie(
+                DEVICE_COOKIE,
+                path=path,
+                secure=request.httprequest.scheme == "https",
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
+
+    def _get_proof(self, page):
+        """The contact this browser proved by a code, usable on ``page``
+        (see ``helpdesk.status.grant._get_proof``); None when none."""
+        return self._grants._get_proof(
+            request.session, page, request.website, self._get_device_token()
+        )
+
+    def _get_requests_page(self):
+        """The page of "Your requests" asked for (``?requests=2``)."""
+        value = request.params.get("requests") or ""
+        return int(value) if ID_RE.fullmatch(value) and int(value) > 0 else 1
+
     def _prepare_ticket_values(self, page, ticket, preview):
         """The ticket view's values; ``ticket`` carries the page's language
-        in its context."""
-        return ticket._get_status_page_values(page)
+        in its context. With a proved contact, "Your requests"."""
+        values = ticket._get_status_page_values(page)
+        proof = not preview and self._get_proof(page)
+        if proof:
+            values["requests"] = proof["page"]._get_contact_requests(
+                proof,
+                request.website,
+                ticket,
+                self._get_requests_page(),
+                REQUESTS_PAGE_SIZE,
+            )
+        return values
 
     def _render_ticket(self, page, ticket, preview=False, sample=False):
         """The ticket view; ``preview``: an agent's, through ``page``
@@ -221,6 +284,20 @@ class StatusPageController(http.Controller):
         ticket._touch_status_page_view()
         request.session[key] = now
 
+    def _may_open_with_proof(self, page, ticket):
+        """Whether this browser's proved contact opens ``ticket`` with no
+        code (it still takes one tap: a GET grants nothing)."""
+        proof = self._get_proof(page)
+        return bool(
+            proof
+            and proof["page"]._is_contact_ticket(
+                proof["kind"],
+                proof["page"]._contact_digest(proof["contact"]),
+                ticket,
+                request.website,
+            )
+        )
+
     def _render_form(self, page, token=None, ticket=None):
         """The contact form, with what the last refused POST left: its
         message and what the customer typed."""
@@ -233,6 +310,9 @@ class StatusPageController(http.Controller):
                 kind: page._get_contact_hint(ticket, kind)
                 for kind in page._get_contact_kinds()
             }
+            values["open_token"] = (
+                self._may_open_with_proof(page, ticket) and ticket.status_token
+            )
         else:
             values["number_example"] = page._get_number_example()
         return self._render(

@@ -134,12 +134,14 @@ class StatusPageVerification(StatusPageController):
 
     @status_route(page_and_ticket_paths("code"), "POST", csrf=False)
     @checked_post
-    def status_code(self, slug, token=None, code=None, **kwargs):
-        """Check the one-time code; on success grant and show the ticket."""
+    def status_code(self, slug, token=None, code=None, remember=None, **kwargs):
+        """Check the one-time code; on success grant and show the ticket,
+        keep the contact proved for "Your requests", and remember this
+        device when the customer ticked it."""
         page = self._get_page(slug)
         if not page:
             return self._not_found(slug)
-        ticket, _channel = self._get_pending(page, token)
+        ticket, channel = self._get_pending(page, token)
         if not ticket:
             return self._redirect(page._get_path(token))
         try:
@@ -151,7 +153,14 @@ class StatusPageVerification(StatusPageController):
             self._flash(error=error.args[0])
             return self._redirect(self._get_code_path(page, token))
         self._grants._grant(request.session, page, ticket)
-        return self._redirect(page._get_path(ticket.status_token))
+        self._grants._set_proof(request.session, page, ticket, channel)
+        response = self._redirect(page._get_path(ticket.status_token))
+        device_token = remember and request.env[
+            "helpdesk.status.page.device"
+        ]._remember(page, ticket, channel)
+        if device_token:
+            self._set_device_cookie(response, page, device_token)
+        return response
 
     @status_route(page_and_ticket_paths("resend"), "POST", csrf=False)
     @checked_post
@@ -191,7 +200,15 @@ class StatusPageVerification(StatusPageController):
     @status_route(
         [
             path
-            for action in ("verify", "resend", "another", "signout")
+            for action in (
+                "verify",
+                "resend",
+                "another",
+                "signout",
+                "open",
+                "forget",
+                "signout-all",
+            )
             for path in page_and_ticket_paths(action)
         ]
     )
@@ -210,9 +227,16 @@ class StatusPageVerification(StatusPageController):
     @status_route(page_and_ticket_paths("signout"), "POST", csrf=False)
     @checked_post
     def status_signout(self, slug, token=None, **kwargs):
-        """Forget every status grant and pending code of this browser."""
+        """Forget every status grant and pending code of this browser, and
+        its remembered device: signed out means signed out."""
         page = self._get_page(slug)
         if not page:
             return self._not_found(slug)
         self._grants._forget(request.session)
+        if self._get_device_token():
+            request.env["helpdesk.status.page.device"]._forget_token(
+                page, self._get_device_token()
+            )
+            response = self._redirect(page._get_path(token))
+            return self._delete_device_cookie(response, page)
         return self._redirect(page._get_path(token))

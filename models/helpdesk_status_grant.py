@@ -2,10 +2,11 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import MissingError
 from odoo.tools import consteq
 from odoo.tools.misc import hmac
 
-from ..tools.session import FLASH_KEY, PENDING_KEY, SESSION_PREFIX
+from ..tools.session import FLASH_KEY, PENDING_KEY, PROOF_KEY, SESSION_PREFIX
 
 # What a refused form may carry to the page it redirects to: its message,
 # a notice ("sent", "resent") and what the customer typed (never a code);
@@ -129,3 +130,117 @@ class HelpdeskStatusGrant(models.AbstractModel):
         """Drop every grant and pending code of this session (sign out)."""
         for key in [key for key in session if key.startswith(SESSION_PREFIX)]:
             session.pop(key)
+
+    # === BUSINESS METHODS: REMEMBERED CONTACT ===#
+
+    @api.model
+    def _set_proof(self, session, page, ticket, kind):
+        """Remember in ``session`` that the contact of ``kind`` of
+        ``ticket`` was just proved by a code on ``page``: the key of "Your
+        requests". Bound like a grant (the ticket's access version, the
+        page's verification settings, the page's verified access hours)."""
+        if page.verification_method != "code":
+            return
+        session[PROOF_KEY] = {
+            "page_id": page.id,
+            "ticket_id": ticket.id,
+            "kind": kind,
+            "fingerprint": self._grant_fingerprint(page, ticket),
+            "issued": fields.Datetime.to_string(fields.Datetime.now()),
+        }
+
+    @api.model
+    def _get_session_proof(self, session):
+        """The contact this session proved by a code, while it holds:
+        ``(page, ticket, kind)``; None otherwise."""
+        proof = session.get(PROOF_KEY)
+        if not (isinstance(proof, dict) and proof.get("kind") in ("email", "phone")):
+            return None
+        page_id, ticket_id = proof.get("page_id"), proof.get("ticket_id")
+        if not (isinstance(page_id, int) and isinstance(ticket_id, int)):
+            return None
+        # Browsed, not checked with exists(): usually the page and ticket
+        # on screen, already read; a deleted one raises when read.
+        page = self.env["helpdesk.status.page"].sudo().browse(page_id)
+        ticket = (
+            self.env["helpdesk.ticket"]
+            .sudo()
+            .with_context(active_test=False)
+            .browse(ticket_id)
+        )
+        try:
+            issued = fields.Datetime.to_datetime(proof.get("issued"))
+            valid = (
+                page.active
+                and page.verification_method == "code"
+                and issued
+                and issued + timedelta(hours=page.grant_lifetime)
+                > fields.Datetime.now()
+                and consteq(
+                    str(proof.get("fingerprint", "")),
+                    self._grant_fingerprint(page, ticket),
+                )
+            )
+        except (TypeError, ValueError, MissingError):
+            return None
+        return (page, ticket, proof["kind"]) if valid else None
+
+    @api.model
+    def _get_proof(self, session, page, website, device_token=None):
+        """The contact this browser proved by a code, usable on ``page``:
+        from the session (a code entered on a page of the same company and
+        website), else from this page's remembered device.
+
+        :param str device_token: the device cookie sent with the request
+        :return: dict with ``page`` (where the code was entered),
+            ``ticket`` (the ticket verified), ``kind``, ``contact`` (as
+            verification normalizes it), ``pages`` (whose tickets it
+            opens, see ``_get_contact_pages``) and ``device`` (whether the
+            browser holds a device cookie); None when there is no proof
+        """
+        Device = self.env["helpdesk.status.page.device"].sudo()
+        found = self._get_session_proof(session)
+        pages = found and found[0]._get_contact_pages(found[2], website)
+        if found and page not in pages:
+            found = None
+        # The session's proof spares the device's look-up.
+        device = (
+            Device._find(page, device_token) if device_token and not found else Device
+        )
+        if device:
+            found = (device.page_id, device.ticket_id, device.contact_kind)
+            pages = device.page_id._get_contact_pages(device.contact_kind, website)
+        if not found:
+            return None
+        origin, ticket, kind = found
+        contact = origin._get_stored_contact(ticket, kind)
+        if not contact:
+            return None
+        return {
+            "page": origin,
+            "ticket": ticket,
+            "kind": kind,
+            "contact": contact,
+            "pages": pages,
+            # The browser holds a device cookie of this page: offer to
+            # forget it.
+            "device": bool(device_token),
+        }
+
+    @api.model
+    def _sign_out_everywhere(self, session, proof, website):
+        """ "Sign out on all devices": end every remembered device, grant and
+        proof of the proved contact, in every browser. The access version
+        of each of the contact's tickets reachable from the proof's page
+        (the proof's own ticket included) is bumped, which every grant,
+        proof and device checks when read; the contact's devices are
+        deleted; this session forgets everything."""
+        origin, kind, pages = proof["page"], proof["kind"], proof["pages"]
+        tickets = origin._get_contact_tickets(
+            kind, proof["contact"], website, pages=pages
+        )
+        (tickets | proof["ticket"])._revoke_status_access()
+        self.env["helpdesk.status.page.device"]._forget_contact(
+            pages | origin, kind, origin._contact_digest(proof["contact"])
+        )
+        self._forget(session)

@@ -10,6 +10,7 @@ from markupsafe import Markup
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import DEFAULT_MAX_CONTENT_LENGTH
+from odoo.osv import expression
 from odoo.tools import SQL, consteq, html_sanitize
 from odoo.tools.image import IMAGE_MAX_RESOLUTION
 
@@ -54,6 +55,8 @@ from ..tools.upload import (
 ROUTING_FIELDS = {"is_default", "company_id", "active"}
 # The page's website menu entries change with these (see _sync_website_menus).
 WEBSITE_MENU_FIELDS = {"website_menu", "active", "slug", "website_id", "company_id"}
+# A change of these ends the page's remembered devices (see write).
+DEVICE_SETTINGS_FIELDS = ("verification_field", "verification_method", "remember_days")
 # Taken by the agents' preview route, /status/preview/<ticket id>.
 RESERVED_SLUGS = {"preview"}
 # Compared against when no ticket matched, so that both paths do the same work.
@@ -181,6 +184,14 @@ class HelpdeskStatusPage(models.Model):
         string="Verified access (hours)",
         default=24,
         help="How long a verified browser keeps access to the ticket.",
+    )
+    remember_days = fields.Integer(
+        string="Remember devices (days)",
+        default=30,
+        help="After a one-time code, the customer may tick 'Remember this "
+        "device': that browser then opens the contact's tickets with no code "
+        "for this many days (fixed, not extended by use). 0 turns it off; "
+        "lowering it ends older devices. Never with a matching e-mail or phone.",
     )
     allow_attachment_download = fields.Boolean(
         string="Allow attachment download",
@@ -643,6 +654,7 @@ class HelpdeskStatusPage(models.Model):
         "max_codes_per_hour",
         "max_requests_per_ip_hour",
         "grant_lifetime",
+        "remember_days",
         "link_validity_after_close",
         "notify_delay",
     )
@@ -675,6 +687,8 @@ class HelpdeskStatusPage(models.Model):
             ("max_codes_per_hour", 1, 60),
             ("max_requests_per_ip_hour", 1, 10000),
             ("grant_lifetime", 1, 24 * 30),
+            # PSD2's bound for re-authentication (180 days).
+            ("remember_days", 0, 180),
             ("link_validity_after_close", 0, 36500),
             ("notify_delay", 0, 86400),
         ]
@@ -849,9 +863,18 @@ class HelpdeskStatusPage(models.Model):
             vals["slug"] = vals["slug"].strip().lower()
         if ROUTING_FIELDS.intersection(vals):
             self.env.registry.clear_cache()  # _get_routing
+        ended = self.filtered(
+            lambda page: any(
+                field in vals and page[field] != vals[field]
+                for field in DEVICE_SETTINGS_FIELDS
+            )
+        )
         res = super().write(vals)
         if WEBSITE_MENU_FIELDS.intersection(vals):
             self._sync_website_menus()
+        # Remembered devices end for good: restoring a setting, or raising
+        # the number of days again, brings none back.
+        self.env["helpdesk.status.page.device"]._end_for_settings(ended)
         return res
 
     def unlink(self):
@@ -1373,6 +1396,157 @@ class HelpdeskStatusPage(models.Model):
         if kind == "email":
             return mask_email(stored)
         return mask_phone(stored, ticket._get_status_phone_country().phone_code)
+
+    # === BUSINESS METHODS: REMEMBERED CONTACT AND YOUR REQUESTS ===#
+    # A contact proved by a code (in the session, or on a remembered
+    # device) opens the contact's other tickets with no new code.
+
+    def _get_contact_pages(self, kind, website):
+        """The pages whose tickets a contact of ``kind`` proved by a code on
+        this page may open with no new code: active pages of this page's
+        company, served on ``website``, that ask for a code and verify
+        with ``kind`` (a phone proves nothing on an e-mail-only page)."""
+        self.ensure_one()
+        pages = self.sudo().search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("website_id", "in", [website.id, False]),
+                ("verification_method", "=", "code"),
+            ]
+        )
+        return pages.filtered(lambda page: kind in page._get_contact_kinds())
+
+    def _get_contact_ticket_domain(self, pages, kind, contact):
+        """Tickets of ``contact`` (normalized, of ``kind``) that ``pages``
+        serve, as ``_get_routing`` routes them: by their team's page, else
+        by their company's default page."""
+        self.ensure_one()
+        company_id = self.company_id.id
+        team_pages, default_pages = self._get_routing()
+        routed = [
+            team
+            for (team, company), _page in team_pages.items()
+            if company == company_id
+        ]
+        teams = [
+            team
+            for (team, company), page_id in team_pages.items()
+            if company == company_id and page_id in pages.ids
+        ]
+        route = [("team_id", "in", teams)]
+        if default_pages.get(company_id) in pages.ids:
+            route = expression.OR(
+                [route, ["|", ("team_id", "=", False), ("team_id", "not in", routed)]]
+            )
+        field = "status_contact_email" if kind == "email" else "status_contact_phone"
+        return expression.AND(
+            [[("company_id", "=", company_id), (field, "=", contact)], route]
+        )
+
+    def _get_contact_tickets(
+        self, kind, contact, website, offset=0, limit=None, pages=None
+    ):
+        """The tickets of ``contact`` a code on this page lets the customer
+        open (see ``_get_contact_pages``), archived ones included, the
+        latest status change first.
+
+        :param str contact: the verified contact, normalized as
+            ``_get_stored_contact`` gives it
+        :param pages: ``_get_contact_pages(kind, website)`` when known
+        """
+        self.ensure_one()
+        Ticket = self.env["helpdesk.ticket"].sudo().with_context(active_test=False)
+        if not contact:
+            return Ticket
+        if pages is None:
+            pages = self._get_contact_pages(kind, website)
+        if not pages:
+            return Ticket
+        field = "status_contact_email" if kind == "email" else "status_contact_phone"
+        digest = self._contact_digest(contact)
+        tickets = Ticket.search_fetch(
+            self._get_contact_ticket_domain(pages, kind, contact),
+            [
+                "number",
+                "name",
+                "stage_id",
+                "last_stage_update",
+                "status_token",
+                "status_page_tz",
+                "team_id",
+                "company_id",
+                "closed",
+                "closed_date",
+                field,
+            ],
+            offset=offset,
+            limit=limit,
+            order="last_stage_update desc, id desc",
+        )
+        return tickets.filtered(
+            lambda ticket: ticket.status_page_id._is_ticket_reachable(ticket)
+            and consteq(self._contact_digest(ticket[field]), digest)
+        )
+
+    def _is_contact_ticket(self, kind, digest, ticket, website):
+        """Whether the contact ``digest`` of ``kind``, proved by a code on
+        this page, may open ``ticket`` with no new code: one rule, the
+        list's (``_get_contact_tickets``), checked against the ticket's live
+        contact as verification reads it."""
+        self.ensure_one()
+        target = ticket.status_page_id
+        if not (
+            ticket
+            and target in self._get_contact_pages(kind, website)
+            and target._is_ticket_reachable(ticket)
+        ):
+            return False
+        stored = target._get_stored_contact(ticket, kind)
+        return bool(stored) and consteq(self._contact_digest(stored), digest)
+
+    def _get_contact_requests(self, proof, website, current, number, size):
+        """ "Your requests": one page of the proved contact's tickets, the
+        latest status change first, as the ticket view lists them.
+
+        :param dict proof: see ``helpdesk.status.grant._get_proof``
+        :param current: the ticket on screen, marked in the list
+        :param int number: the list's page (1 first)
+        :param int size: tickets per page
+        :return: dict with ``items`` (number, subject, customer status,
+            last update, status token, current), ``number``, ``previous``
+            and ``next`` (page numbers, or False)
+        """
+        self.ensure_one()
+        tickets = self._get_contact_tickets(
+            proof["kind"],
+            proof["contact"],
+            website,
+            offset=(number - 1) * size,
+            limit=size + 1,
+            pages=proof["pages"],
+        )
+        items = [
+            {
+                "number": ticket.number,
+                "name": ticket.name,
+                "status": ticket.stage_id.customer_status_label,
+                "last_update": ticket._format_status_time(
+                    ticket.last_stage_update, ticket.status_page_tz
+                ),
+                "last_update_iso": ticket.last_stage_update
+                and f"{ticket.last_stage_update.replace(microsecond=0).isoformat()}Z",
+                "token": ticket.status_token,
+                "current": ticket == current,
+            }
+            for ticket in tickets[:size]
+        ]
+        return {
+            "items": items,
+            "number": number,
+            "previous": number > 1 and number - 1,
+            "next": len(tickets) > size and number + 1,
+            "device": proof["device"],
+        }
 
     # === BUSINESS METHODS: TIMES ===#
 

@@ -16,6 +16,9 @@ CODE_HASH_SCOPE = "helpdesk_mgmt_status_page.code"
 HOUR = timedelta(hours=1)
 # The longest window any limit looks at: older rows are purged.
 DAY = timedelta(days=1)
+# Opens of one ticket with no code (remembered device, "Your requests") per
+# hour: a grant lasts hours, so a customer needs a few at most.
+OPENS_PER_HOUR = 20
 
 # A public limit: the rows it counts (their ``kind``), whose rows (``per``:
 # one network, one ticket, one ticket's channel, or the ticket's latest
@@ -38,6 +41,8 @@ RATE_LIMITS = {
     # Wrong entries of the ticket's latest code, counted on its row; a code
     # lives a day at most.
     "attempt": RateLimit("code", "code", "max_attempts", DAY),
+    # Tickets opened with no code (a remembered device, "Your requests").
+    "open": RateLimit("open", "ticket", OPENS_PER_HOUR, HOUR),
 }
 # What a limit reads of the rows it counts, in one query.
 LIMIT_FIELDS = [
@@ -74,6 +79,7 @@ class HelpdeskStatusPageChallenge(models.Model):
             ("failure", "Wrong code entered"),
             ("request", "Verification request"),
             ("reply", "Message from the page"),
+            ("open", "Opened with no code"),
         ],
         required=True,
         readonly=True,
@@ -225,6 +231,12 @@ class HelpdeskStatusPageChallenge(models.Model):
                     until, ticket._get_status_shown_tz(page)
                 ),
             )
+        if limit == "open":
+            return until, self.env._(
+                "This request was opened many times in the last hour. Try "
+                "again after %(time)s.",
+                time=page._format_customer_time(until, ticket),
+            )
         if limit == "code":
             return until, self.env._(
                 "Too many codes were sent for this ticket; the last one went "
@@ -296,6 +308,20 @@ class HelpdeskStatusPageChallenge(models.Model):
         """
         self._take_slot(
             page, ["request"], ip=self._get_ip_key(ip), values={"kind": "request"}
+        )
+
+    @api.model
+    def _rate_limit_open(self, page, ticket, ip):
+        """Count one opening of ``ticket`` with no code (a remembered
+        device, "Your requests"): a verification request of ``ip``'s
+        network, refused while the ticket's verification is paused after
+        wrong codes, and at most ``OPENS_PER_HOUR`` per ticket.
+
+        :raise UserError: a limit is reached
+        """
+        self._rate_limit_ip(page, ip)
+        self._take_slot(
+            page, ["failure", "open"], ticket=ticket, values={"kind": "open"}
         )
 
     @api.model
@@ -544,3 +570,4 @@ class HelpdeskStatusPageChallenge(models.Model):
         the lock rows of the keys seen so far (made again on next use)."""
         self.sudo().search([("create_date", "<", fields.Datetime.now() - DAY)]).unlink()
         self.env["helpdesk.status.page.lock"]._purge()
+        self.env["helpdesk.status.page.device"]._purge()

@@ -97,6 +97,16 @@ class HelpdeskTicket(models.Model):
         "every verification made before stops working, for good.",
     )
 
+    # The contact as verification compares it (see the status page's
+    # _get_stored_contact), kept to find a verified customer's other
+    # tickets ("Your requests") through an index.
+    status_contact_email = fields.Char(
+        compute="_compute_status_contact_keys", store=True, index=True, copy=False
+    )
+    status_contact_phone = fields.Char(
+        compute="_compute_status_contact_keys", store=True, index=True, copy=False
+    )
+
     status_page_id = fields.Many2one(
         "helpdesk.status.page",
         compute="_compute_status_page_id",
@@ -257,6 +267,23 @@ class HelpdeskTicket(models.Model):
     def _compute_partner_phone(self):
         for ticket in self.filtered("partner_id"):
             ticket.partner_phone = ticket.partner_id.phone or ticket.partner_id.mobile
+
+    @api.depends(
+        "partner_email",
+        "partner_id.email",
+        "partner_phone",
+        "partner_id.country_id",
+        "company_id.country_id",
+    )
+    def _compute_status_contact_keys(self):
+        Page = self.env["helpdesk.status.page"]
+        for ticket in self:
+            ticket.status_contact_email = (
+                Page._get_stored_contact(ticket, "email") or False
+            )
+            ticket.status_contact_phone = (
+                Page._get_stored_contact(ticket, "phone") or False
+            )
 
     @api.depends("team_id.status_page_id", "company_id")
     @api.depends_context("status_page_preview")

@@ -38,3 +38,6 @@ from . import test_finding_page
 from . import test_code_step_help
 from . import test_finding_browser
 from . import test_agent_notice
+from . import test_remember_device
+from . import test_my_requests
+from . import test_remember_browser

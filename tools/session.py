@@ -9,6 +9,10 @@ from datetime import timedelta
 SESSION_PREFIX = "helpdesk_status_"
 PENDING_KEY = f"{SESSION_PREFIX}pending"
 FLASH_KEY = f"{SESSION_PREFIX}flash"
+# The contact this session proved by a code (the key of "Your requests").
+PROOF_KEY = f"{SESSION_PREFIX}proof"
+# The cookie of a remembered device, limited to its page's paths.
+DEVICE_COOKIE = "hsp_device"
 
 # A reload or a parallel request within this delay records nothing.
 VISIT_RESOLUTION = timedelta(minutes=1)
