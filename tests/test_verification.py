@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import hashlib
 from datetime import datetime, timedelta
 
 from odoo import fields
@@ -111,7 +112,15 @@ class TestVerification(StatusPageCommon, SMSCase):
         challenge = self.Challenge._send_code(self.page, self.ticket, "email")
         code = self._last_code()
         self.assertEqual(len(code), self.page.code_length)
-        self.assertNotIn(code, challenge.code_hash)
+        # Stored as a keyed hash of the ticket and the code, never the code:
+        # a 4-digit code may well appear inside 64 hex digits by chance.
+        self.assertRegex(challenge.code_hash, r"^[0-9a-f]{64}$")
+        self.assertEqual(
+            challenge.code_hash, self.Challenge._hash_code(self.ticket, code)
+        )
+        self.assertNotEqual(
+            challenge.code_hash, hashlib.sha256(code.encode()).hexdigest()
+        )
         self.assertFalse(self.ticket.message_ids.filtered(lambda m: code in m.body))
         self.assertTrue(self.Challenge._check_code(self.page, self.ticket, code))
         with self.assertRaisesRegex(UserError, "expired"):
