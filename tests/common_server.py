@@ -181,7 +181,11 @@ class RealServerCase(BaseCase):
         ``barrier`` if given; no redirect followed, so that each answer is
         the POST's own."""
         form = session.get(f"{url}/status/{self.slug}/{self.token}", timeout=60)
-        token = CSRF_RE.search(form.text).group(1)
+        match = CSRF_RE.search(form.text)
+        self.assertTrue(
+            match, f"no form on {form.url} ({form.status_code}): {form.text[:300]}"
+        )
+        token = match.group(1)
         if barrier:
             barrier.wait()
         return session.post(

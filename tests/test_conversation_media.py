@@ -125,7 +125,9 @@ class TestConversationMedia(StatusPageActionCommon):
         self.assertEqual(html.count('alt="label photo.jpg"'), 1)
         self.assertEqual(html.count(f'src="{thumbnail}"'), 1)
         message = re.search(
-            r'<article class="[^"]*o_status_message_customer">.*?</article>', html, re.S
+            r'<article class="[^"]*o_status_message_customer[^"]*">.*?</article>',
+            html,
+            re.S,
         ).group(0)
         self.assertIn(f'src="{thumbnail}"', message)
         self.assertIn(f"{thumbnail.replace('256', '512')} 2x", message)

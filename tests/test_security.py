@@ -249,6 +249,9 @@ class TestSecurityAttacks(StatusPageHttpCommon):
     def test_pause_message_names_date_and_page_zone(self):
         self.company.partner_id.tz = "Europe/Warsaw"
         self.ticket.user_id = False
+        # No zone from the contact nor from its phone's country: the page's.
+        self.ticket.partner_id.phone = False
+        self.ticket.partner_phone = False
         self.page.write({"max_failures_per_day": 1})
         Challenge = self.env["helpdesk.status.page.challenge"]
         Challenge._send_code(self.page, self.ticket, "email")
