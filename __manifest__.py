@@ -51,6 +51,7 @@
         "views/status_page_conversation_templates.xml",
         "views/status_page_requests_templates.xml",
         "views/status_page_csp_templates.xml",
+        "views/status_page_one_tap_templates.xml",
     ],
     "assets": {
         "web.assets_frontend": [

@@ -4,3 +4,4 @@ from . import live
 from . import actions
 from . import appearance
 from . import remember
+from . import one_tap

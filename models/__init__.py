@@ -10,6 +10,7 @@ from . import helpdesk_ticket
 from . import helpdesk_status_page_lock
 from . import helpdesk_status_page_challenge
 from . import helpdesk_status_page_device
+from . import helpdesk_status_page_tap
 from . import helpdesk_status_grant
 from . import helpdesk_status_page_visit
 from . import website_menu

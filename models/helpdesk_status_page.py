@@ -193,6 +193,18 @@ class HelpdeskStatusPage(models.Model):
         "for this many days (fixed, not extended by use). 0 turns it off; "
         "lowering it ends older devices. Never with a matching e-mail or phone.",
     )
+    email_one_tap = fields.Boolean(
+        string="One-tap links in status e-mails",
+        help="Links in status e-mails (received, status changed, status link, "
+        "running late) open the ticket directly: the e-mail's link shows an "
+        "'Open my request' button that works once, for the hours below, and "
+        "only while the ticket's address and link are unchanged. A newer "
+        "e-mail's link replaces the older ones. SMS links never do.",
+    )
+    email_one_tap_hours = fields.Integer(
+        string="One-tap links work for (hours)",
+        default=24,
+    )
     allow_attachment_download = fields.Boolean(
         string="Allow attachment download",
         help="Show the ticket's attachments (never those of internal notes).",
@@ -657,6 +669,7 @@ class HelpdeskStatusPage(models.Model):
         "remember_days",
         "link_validity_after_close",
         "notify_delay",
+        "email_one_tap_hours",
     )
     def _check_numbers(self):
         for page in self:
@@ -691,6 +704,7 @@ class HelpdeskStatusPage(models.Model):
             ("remember_days", 0, 180),
             ("link_validity_after_close", 0, 36500),
             ("notify_delay", 0, 86400),
+            ("email_one_tap_hours", 1, 168),
         ]
 
     @api.constrains("promise_mode", "promise_days", "promise_field_id")

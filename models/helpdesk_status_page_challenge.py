@@ -571,3 +571,4 @@ class HelpdeskStatusPageChallenge(models.Model):
         self.sudo().search([("create_date", "<", fields.Datetime.now() - DAY)]).unlink()
         self.env["helpdesk.status.page.lock"]._purge()
         self.env["helpdesk.status.page.device"]._purge()
+        self.env["helpdesk.status.page.tap"]._purge()

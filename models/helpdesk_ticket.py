@@ -325,8 +325,11 @@ class HelpdeskTicket(models.Model):
             ticket.status_page_lang = lang or False
 
     @api.depends("status_token", "status_page_id", "status_page_lang")
-    @api.depends_context("status_page_preview")
+    @api.depends_context("status_page_preview", "status_one_tap")
     def _compute_status_page_url(self):
+        # The one-tap tokens of the status e-mails being rendered (see
+        # _send_status_notifications_for_page): ``(ticket id, token)`` pairs.
+        taps = dict(self.env.context.get("status_one_tap") or ())
         builders = {}
         for ticket in self:
             page = ticket.status_page_id
@@ -335,9 +338,10 @@ class HelpdeskTicket(models.Model):
                 continue
             if page not in builders:
                 builders[page] = page._get_public_url_builder()
-            ticket.status_page_url = builders[page](
-                ticket.status_page_lang, ticket.status_token
-            )
+            url = builders[page](ticket.status_page_lang, ticket.status_token)
+            if ticket.id in taps:
+                url = f"{url}/tap/{taps[ticket.id]}"
+            ticket.status_page_url = url
 
     @api.depends("status_page_id", "status_page_lang")
     @api.depends_context("status_page_preview")
@@ -806,7 +810,10 @@ class HelpdeskTicket(models.Model):
         by_sms = self.filtered("partner_phone")
         notes = {ticket.id: [] for ticket in self}
         if wants_email and by_email:
-            mail_template.send_mail_batch(
+            # One-tap links, when the page offers them: e-mails only, the
+            # SMS below render the plain link.
+            taps = self.env["helpdesk.status.page.tap"]._issue(page, by_email)
+            mail_template.with_context(status_one_tap=taps).send_mail_batch(
                 by_email.ids, email_layout_xmlid="mail.mail_notification_light"
             )
             for ticket in by_email:
