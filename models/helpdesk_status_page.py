@@ -1258,8 +1258,11 @@ class HelpdeskStatusPage(models.Model):
             return Ticket
         self.env.cr.execute(
             SQL(
+                # No ORDER BY: which matches come back does not matter (one is
+                # the ticket, more are ambiguous), and an order would let the
+                # planner walk the primary key instead of the expression index.
                 "SELECT id FROM helpdesk_ticket WHERE %s = %s AND company_id = %s "
-                "ORDER BY id LIMIT %s",
+                "LIMIT %s",
                 SQL(NUMBER_DIGITS_SQL if bare else NUMBER_KEY_SQL),
                 bare or key,
                 self.company_id.id,

@@ -44,8 +44,9 @@ CONVERSATION_PAGE_SIZE = 20
 LATE_BATCH_SIZE = 200
 VERSION_SCOPE = "helpdesk_mgmt_status_page.version"
 EPOCH = datetime(1970, 1, 1)
-# The Refresh link's "seen": message id and microseconds (at most year 5138).
-SEEN_RE = re.compile(r"(\d{1,12})\.(\d{1,17})")
+# The Refresh link's "seen": message id, microseconds (at most year 5138) and
+# stage id (changes within one second share their time).
+SEEN_RE = re.compile(r"(\d{1,12})\.(\d{1,17})(?:\.(\d{1,12}))?")
 # What a field without a value shows (left out with "Hide empty fields").
 NO_VALUE = "—"
 
@@ -2166,7 +2167,7 @@ class HelpdeskTicket(models.Model):
         """The live values of the ticket view: its ``version`` (see
         ``_get_status_version``) and ``seen``, what the view shows, for its
         *Refresh* link: ``<latest public message id>.<last status change,
-        in microseconds since 1970>``, read back by
+        in microseconds since 1970>.<stage id>``, read back by
         ``_get_status_updates`` to mark what is new since.
 
         :param dict shown: the ticket view's values (see
@@ -2183,7 +2184,7 @@ class HelpdeskTicket(models.Model):
         micros = (last_change - EPOCH) // timedelta(microseconds=1)
         return {
             "version": hmac(self.env(su=True), VERSION_SCOPE, state)[:16],
-            "seen": f"{last_message}.{micros}",
+            "seen": f"{last_message}.{micros}.{self.stage_id.id}",
         }
 
     def _get_status_updates(self, shown, seen=None):
@@ -2223,8 +2224,19 @@ class HelpdeskTicket(models.Model):
             message["is_new"] = message["id"] > seen_message
             if message["is_new"]:
                 new_messages.append(message["id"])
+        last_change = shown.get("last_change")
         values["new_status"] = bool(
-            shown.get("last_change") and shown["last_change"] > seen_change
+            last_change
+            and (
+                last_change > seen_change
+                # The history keeps seconds: a move within the same second
+                # shows in the stage.
+                or (
+                    last_change == seen_change
+                    and match[3]
+                    and int(match[3]) != self.stage_id.id
+                )
+            )
         )
         if values["new_status"]:
             values["first_new"] = "status"

@@ -10,6 +10,7 @@ import re
 from datetime import datetime, timedelta
 from unittest import TestCase
 
+from odoo import fields
 from odoo.tests import tagged
 
 from ..tools.colour import AA_TEXT_CONTRAST, contrast_ratio, readable_text_colour
@@ -232,6 +233,16 @@ class TestLiveUpdates(StatusPageActionCommon):
         # Nothing new: nothing marked.
         view = self._get(self._refresh_path(view)).text
         self.assertNotIn(">New</span>", view)
+
+    def test_a_status_change_in_the_same_second_is_new(self):
+        # The history keeps seconds: a view and the next move within one
+        # second still tell the move as new.
+        with self.mock_datetime_and_now(fields.Datetime.now()):
+            self.ticket.stage_id = self.stage_progress
+            refresh = self._refresh_path(self._grant().text)
+            self.ticket.stage_id = self.stage_awaiting
+            view = self._get(refresh).text
+        self.assertRegex(view, r'<section id="o_status_new" tabindex="-1"')
 
     def test_bad_seen_marks_nothing(self):
         self._agent_says("<p>Hello</p>")

@@ -17,7 +17,7 @@ from ..tools.number import (
     number_key,
 )
 from .common import StatusPageCommon
-from .test_status_page_http import CSRF_RE, StatusPageHttpCommon
+from .test_status_page_http import CSRF_TOKEN_RE, StatusPageHttpCommon
 
 NONCE_RE = re.compile(r'nonce="[^"]+"|nonce-[A-Za-z0-9_-]+')
 
@@ -186,7 +186,7 @@ class TestFindingHttp(StatusPageHttpCommon):
     def _shape(self, html, *slugs):
         """The answer without what changes on every answer (CSRF token,
         nonce) or names the path asked (the language switcher)."""
-        html = CSRF_RE.sub("", NONCE_RE.sub("", html))
+        html = CSRF_TOKEN_RE.sub("", NONCE_RE.sub("", html))
         for slug in slugs:
             html = html.replace(slug, "SLUG")
         return html
