@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError
 from odoo.http import request
 
 from ..tools.replica import WROTE_LSN_KEY, is_replayed
-from ..tools.session import DEVICE_COOKIE, SESSION_PREFIX
+from ..tools.session import DEVICE_COOKIE
 from ..tools.text import MAX_SLUG_LENGTH, SLUG_RE
 from ..tools.upload import THUMBNAIL_SIZES
 
@@ -64,8 +64,11 @@ def has_replica():
 
 def replayed_lsn(cr):
     """How far the database of ``cr`` replayed the primary's WAL: a
-    ``pg_lsn`` text on a replica, None on the primary."""
-    cr.execute("SELECT pg_last_wal_replay_lsn()::text")
+    ``pg_lsn`` text on a replica, None on the primary (where the function
+    answers the end of its last crash recovery)."""
+    cr.execute(
+        "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()::text END"
+    )
     return cr.fetchone()[0]
 
 

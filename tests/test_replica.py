@@ -8,6 +8,7 @@ transaction: a write there raises, and Odoo runs the request again on a
 read/write cursor, with a warning. No such warning means no write."""
 
 import io
+from types import SimpleNamespace
 from unittest.mock import patch
 
 from PIL import Image
@@ -58,7 +59,11 @@ class TestReadOnlyRoutes(StatusPageActionCommon):
     def _routes(self):
         """``{(path, method): readonly}`` of the module's routes."""
         routes = {}
-        for rule in self.env["ir.http"].routing_map().iter_rules():
+        modules = sorted(self.env.registry._init_modules | {"base", "web"})
+        for url, endpoint in self.env["ir.http"]._generate_routing_rules(
+            modules, converters=self.env["ir.http"]._get_converters()
+        ):
+            rule = SimpleNamespace(rule=url, endpoint=endpoint)
             routing = rule.endpoint.routing
             if not rule.endpoint.func.__module__.startswith(MODULE):
                 continue
