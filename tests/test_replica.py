@@ -7,8 +7,8 @@ In tests, Odoo runs a read-only route in a ``SET TRANSACTION READ ONLY``
 transaction: a write there raises, and Odoo runs the request again on a
 read/write cursor, with a warning. No such warning means no write."""
 
+import inspect
 import io
-from types import SimpleNamespace
 from unittest.mock import patch
 
 from PIL import Image
@@ -17,10 +17,16 @@ from odoo import http
 from odoo.tests import BaseCase, tagged
 
 from ..controllers import status_page as status_page_controller
+from ..controllers.actions import StatusPageActions
+from ..controllers.appearance import StatusPageAppearanceController
+from ..controllers.live import StatusPageLive
+from ..controllers.one_tap import StatusPageOneTap
+from ..controllers.remember import StatusPageRemember
+from ..controllers.status_page import StatusPageController
+from ..controllers.verification import StatusPageVerification
 from ..tools.replica import WROTE_LSN_KEY, is_replayed, parse_lsn
 from .test_customer_actions import StatusPageActionCommon
 
-MODULE = "odoo.addons.helpdesk_mgmt_status_page."
 RETRY_LOG = "retrying with a read/write cursor"
 
 
@@ -59,16 +65,22 @@ class TestReadOnlyRoutes(StatusPageActionCommon):
     def _routes(self):
         """``{(path, method): readonly}`` of the module's routes."""
         routes = {}
-        modules = sorted(self.env.registry._init_modules | {"base", "web"})
-        for url, endpoint in self.env["ir.http"]._generate_routing_rules(
-            modules, converters=self.env["ir.http"]._get_converters()
+        for controller in (
+            StatusPageActions,
+            StatusPageAppearanceController,
+            StatusPageController,
+            StatusPageLive,
+            StatusPageOneTap,
+            StatusPageRemember,
+            StatusPageVerification,
         ):
-            rule = SimpleNamespace(rule=url, endpoint=endpoint)
-            routing = rule.endpoint.routing
-            if not rule.endpoint.func.__module__.startswith(MODULE):
-                continue
-            for method in routing.get("methods") or ():
-                routes[(rule.rule, method)] = routing["readonly"]
+            for _name, func in inspect.getmembers(controller, inspect.isfunction):
+                routing = getattr(func, "original_routing", None)
+                if not routing:
+                    continue
+                for path in routing["routes"]:
+                    for method in routing["methods"]:
+                        routes[(path, method)] = routing.get("readonly")
         return routes
 
     def test_every_public_get_is_readonly_every_post_is_not(self):
