@@ -439,7 +439,7 @@ class StatusPageController(http.Controller):
     def status_attachment(self, slug, token, attachment_id, **kwargs):
         """Download one file attached to a ticket this browser may see: a
         stored file only, never a URL (no redirect from this site)."""
-        ticket, attachment = self._get_downloadable(slug, token, attachment_id)
+        _ticket, attachment = self._get_downloadable(slug, token, attachment_id)
         if not attachment:
             return self._not_found(slug)
         stream = request.env["ir.binary"]._get_stream_from(attachment)
