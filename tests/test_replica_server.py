@@ -70,8 +70,7 @@ def _replica_sh(*args, check=True):
     )
     if check and result.returncode:
         raise RuntimeError(
-            f"replica.sh {' '.join(args)} failed ({result.returncode}):"
-            f" {result.stderr}"
+            f"replica.sh {' '.join(args)} failed ({result.returncode}): {result.stderr}"
         )
     return result
 
@@ -322,7 +321,11 @@ class TestRealReplica(RealServerCase):
         self._set_delay("2s")
         _shown, posted, _viewed = self._reply(browser, "Replayed reply 8841")
         self.assertTrue(
-            [s for s in posted["primary"] if s.startswith('INSERT INTO "mail_message"')],
+            [
+                s
+                for s in posted["primary"]
+                if s.startswith('INSERT INTO "mail_message"')
+            ],
             posted["primary"],
         )
         self.assertNoWrite(posted["replica"], "the POST wrote on the replica")
