@@ -344,7 +344,8 @@ class TestRealReplica(RealServerCase):
         self.assertIn("Lagging reply 5127", shown.text)
         self.assertFalse(
             self._sql(
-                "SELECT count(*) FROM mail_message WHERE body LIKE '%Lagging reply 5127%'",
+                "SELECT count(*) FROM mail_message"
+                " WHERE body LIKE '%Lagging reply 5127%'",
                 REPLICA_PORT,
             ),
             "the replica already had the reply: no lag to show",
