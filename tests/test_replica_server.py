@@ -41,6 +41,7 @@ REPLICA_SH = Path(__file__).resolve().parents[1] / "scripts" / "replica.sh"
 SOCKET = "/var/run/postgresql"
 # Not the script's default (5433): a replica made by hand stays untouched.
 REPLICA_PORT = int(os.environ.get("HSP_TEST_REPLICA_PORT", "5441"))
+REPLICA_DIR = Path(f"/var/lib/postgresql/hsp-replica-test-{REPLICA_PORT}")
 APP_NAME = "hsp-replica-test-{pid}"
 # "2026-12-03 15:20:12.797 UTC [6731] root@db LOG:  statement: SELECT 1"
 LOG_RECORD_RE = re.compile(
@@ -59,7 +60,12 @@ WRITE_RE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.I)
 
 
 def _replica_sh(*args, check=True):
-    env = {**os.environ, "HSP_REPLICA_PORT": str(REPLICA_PORT)}
+    env = {
+        **os.environ,
+        "HSP_REPLICA_PORT": str(REPLICA_PORT),
+        "HSP_REPLICA_DIR": str(REPLICA_DIR),
+        "HSP_REPLICA_SOCKET": SOCKET,
+    }
     result = subprocess.run(
         ["bash", str(REPLICA_SH), *args],
         env=env,
@@ -89,13 +95,12 @@ class TestRealReplica(RealServerCase):
         super().setUpClass()
         cls.addClassCleanup(cls._stop_all)
         _replica_sh("start")
-        cls.replica_log = Path(
-            f"/var/lib/postgresql/hsp-replica-{REPLICA_PORT}/replica.log"
-        )
+        cls.replica_log = REPLICA_DIR / "replica.log"
         cls.primary_log = cls._primary_log()
         cls.server_log = tempfile.NamedTemporaryFile(  # noqa: SIM115
             prefix="hsp-replica-server-", suffix=".log"
         )
+        cls.addClassCleanup(cls.server_log.close)
         cls.app_name = APP_NAME.replace("{pid}", str(os.getpid()))
         env = {
             **os.environ,
@@ -111,7 +116,6 @@ class TestRealReplica(RealServerCase):
             env=env,
             log=cls.server_log,
         )
-        cls.browser = None
 
     @classmethod
     def _stop_all(cls):
