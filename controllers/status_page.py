@@ -1,14 +1,17 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import functools
+import logging
 import re
 import secrets
-import time
+
+import psycopg2
 
 from odoo import http
 from odoo.exceptions import AccessError
 from odoo.http import request
 
-from ..tools.session import DEVICE_COOKIE, SESSION_PREFIX, VISIT_RESOLUTION
+from ..tools.replica import WROTE_LSN_KEY, is_replayed
+from ..tools.session import DEVICE_COOKIE
 from ..tools.text import MAX_SLUG_LENGTH, SLUG_RE
 from ..tools.upload import THUMBNAIL_SIZES
 
@@ -34,7 +37,8 @@ THUMBNAIL_CACHE_CONTROL = "private, max-age=3600"
 ID_RE = re.compile(r"[0-9]{1,9}")
 # "Your requests": entries per page of the list.
 REQUESTS_PAGE_SIZE = 10
-VISIT_SECONDS = VISIT_RESOLUTION.total_seconds()
+
+_logger = logging.getLogger(__name__)
 
 
 def only_method(method):
@@ -53,16 +57,92 @@ def only_method(method):
     return decorate
 
 
+def has_replica():
+    """Whether this server reads on a replica (``--db_replica_host``)."""
+    return request.env.registry._db_readonly is not None
+
+
+def replayed_lsn(cr):
+    """How far the database of ``cr`` replayed the primary's WAL: a
+    ``pg_lsn`` text on a replica, None on the primary (where the function
+    answers the end of its last crash recovery)."""
+    cr.execute(
+        "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()::text END"
+    )
+    return cr.fetchone()[0]
+
+
+def remember_lsn(cr, session):
+    """Keep in ``session`` the primary's WAL position, read on ``cr`` after
+    its commit: a later read-only route reads on the replica only once it
+    replayed this far."""
+    cr.execute("SELECT pg_current_wal_lsn()::text")
+    session[WROTE_LSN_KEY] = cr.fetchone()[0]
+
+
+def read_own_writes(handler):
+    """A read-only route reads what this session's last POST wrote: on a
+    replica that has not replayed it yet, the request goes back to Odoo's
+    own fallback (a read-only transaction that writes is run again on a
+    read/write cursor of the primary). One query, only in the moments after
+    a POST, and never on the primary."""
+
+    @functools.wraps(handler)
+    def wrapper(self, *args, **kwargs):
+        wrote = request.session.get(WROTE_LSN_KEY)
+        cr = request.env.cr
+        if wrote and cr.readonly:
+            if not is_replayed(replayed_lsn(cr), wrote):
+                raise psycopg2.errors.ReadOnlySqlTransaction(
+                    f"replica behind this session's write at {wrote}"
+                )
+            request.session.pop(WROTE_LSN_KEY, None)
+        return handler(self, *args, **kwargs)
+
+    return wrapper
+
+
+def record_write_position(handler):
+    """After a POST commits, on a server with a replica, the session keeps
+    the primary's WAL position (see ``read_own_writes``). The session was
+    saved before the commit: it is saved again."""
+
+    @functools.wraps(handler)
+    def wrapper(self, *args, **kwargs):
+        response = handler(self, *args, **kwargs)
+        if has_replica():
+            cr, session = request.env.cr, request.session
+
+            @cr.postcommit.add
+            def remember():
+                remember_lsn(cr, session)
+                if session.can_save:
+                    http.root.session_store.save(session)
+
+        return response
+
+    return wrapper
+
+
 def status_route(routes, method="GET", **options):
     """A route of the status page, for ``method`` only: website, no
-    sitemap, public unless ``options`` say otherwise."""
+    sitemap, public unless ``options`` say otherwise. A public GET is
+    read-only (SPEC §17): on a replica with ``--db_replica_host``, it
+    writes nothing; a POST keeps its write position for the next GET."""
 
     def decorate(handler):
         defaults = {"type": "http", "auth": "public", "website": True}
-        route = http.route(
-            routes, **{**defaults, **options}, sitemap=False, methods=[method]
+        options_ = {**defaults, **options}
+        options_.setdefault(
+            "readonly", method == "GET" and options_["auth"] == "public"
         )
-        return route(only_method(method)(handler))
+        route = http.route(routes, **options_, sitemap=False, methods=[method])
+        handler = only_method(method)(handler)
+        if options_["readonly"]:
+            handler = read_own_writes(handler)
+        else:
+            handler = record_write_position(handler)
+        return route(handler)
 
     return decorate
 
@@ -263,7 +343,6 @@ class StatusPageController(http.Controller):
             values["current_path"] = page._get_preview_path(not sample and ticket)
             values["sample"] = sample
         else:
-            self._record_visit(ticket)
             values.update(ticket._get_status_live_values(values))
         return self._render(
             "helpdesk_mgmt_status_page.status_page_ticket",
@@ -271,18 +350,6 @@ class StatusPageController(http.Controller):
                 page, ticket.sudo().status_token, preview=preview, **values
             ),
         )
-
-    def _record_visit(self, ticket):
-        """Record the customer's visit (never on the ticket row), at most
-        once a minute per browser: the session, read anyway, remembers the
-        last one, so a reload costs no query."""
-        key = f"{SESSION_PREFIX}seen_{ticket.id}"
-        now = time.time()
-        seen = request.session.get(key)
-        if isinstance(seen, int | float) and 0 <= now - seen < VISIT_SECONDS:
-            return
-        ticket._touch_status_page_view()
-        request.session[key] = now
 
     def _may_open_with_proof(self, page, ticket):
         """Whether this browser's proved contact opens ``ticket`` with no
@@ -372,7 +439,7 @@ class StatusPageController(http.Controller):
     def status_attachment(self, slug, token, attachment_id, **kwargs):
         """Download one file attached to a ticket this browser may see: a
         stored file only, never a URL (no redirect from this site)."""
-        ticket, attachment = self._get_downloadable(slug, token, attachment_id)
+        _ticket, attachment = self._get_downloadable(slug, token, attachment_id)
         if not attachment:
             return self._not_found(slug)
         stream = request.env["ir.binary"]._get_stream_from(attachment)

@@ -51,12 +51,15 @@ class HelpdeskStatusGrant(models.AbstractModel):
     @api.model
     def _grant(self, session, page, ticket):
         """Let this session see ``ticket`` through ``page``; the session id
-        is renewed, so that an id planted before verification opens nothing."""
+        is renewed, so that an id planted before verification opens nothing.
+        The customer's visit is recorded here, on this POST: the views that
+        follow are read-only (SPEC §17)."""
         session[self._grant_key(ticket)] = {
             "fingerprint": self._grant_fingerprint(page, ticket),
             "issued": fields.Datetime.to_string(fields.Datetime.now()),
         }
         session.pop(PENDING_KEY, None)
+        ticket._touch_status_page_view()
         if hasattr(session, "should_rotate"):
             session.should_rotate = True
 

@@ -81,8 +81,10 @@ class RealServerCase(BaseCase):
             cls.email = partner.email
 
     @classmethod
-    def _start_server(cls, workers):
-        """Start an Odoo server with ``workers`` processes; its base URL."""
+    def _start_server(cls, workers, options=(), env=None, log=None):
+        """Start an Odoo server with ``workers`` processes, more command-line
+        ``options`` and environment ``env``, its output in the file ``log``;
+        its base URL."""
         port = _free_port()
         server = subprocess.Popen(
             [
@@ -97,9 +99,11 @@ class RealServerCase(BaseCase):
                 "--max-cron-threads=0",
                 "--proxy-mode",
                 "--log-level=warn",
+                *options,
             ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=log or subprocess.DEVNULL,
+            stderr=log or subprocess.DEVNULL,
+            env=env,
         )
         cls.servers.append(server)
         url = f"http://127.0.0.1:{port}"
