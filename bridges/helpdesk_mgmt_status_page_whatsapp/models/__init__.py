@@ -1,0 +1,3 @@
+from . import helpdesk_status_page
+from . import helpdesk_ticket
+from . import mail_whatsapp_template
