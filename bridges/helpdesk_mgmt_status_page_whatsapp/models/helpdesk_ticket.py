@@ -73,7 +73,7 @@ class HelpdeskTicket(models.Model):
         notification = message.notification_ids.filtered(
             lambda n: n.notification_type == "gateway"
         )
-        masked = mask_phone(number)
+        masked = mask_phone(number, self._get_status_phone_country().phone_code)
         if notification and notification.notification_status == "exception":
             return self.env._(
                 "The status WhatsApp message to %(phone)s could not be sent: "

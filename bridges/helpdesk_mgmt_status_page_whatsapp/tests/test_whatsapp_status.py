@@ -61,7 +61,10 @@ class TestWhatsappStatus(StatusPageCommon):
                 "button_ids": [
                     Command.create(
                         {
-                            "name": "Open",
+                            # mail_gateway_whatsapp 18.0.2.2.0 names a
+                            # dynamic button's placeholder after its text,
+                            # which must then read as a number.
+                            "name": "1",
                             "button_type": "url",
                             "url_type": "dynamic",
                             "website_url": cls.url_base,
