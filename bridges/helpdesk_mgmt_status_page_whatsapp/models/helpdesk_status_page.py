@@ -20,8 +20,7 @@ class HelpdeskStatusPage(models.Model):
         string="WhatsApp gateway",
         domain=[("gateway_type", "=", "whatsapp")],
         ondelete="set null",
-        help="The WhatsApp Business number the page's WhatsApp messages are "
-        "sent from.",
+        help="The WhatsApp Business number the page's WhatsApp messages are sent from.",
     )
     whatsapp_template_create_id = fields.Many2one(
         "mail.whatsapp.template",

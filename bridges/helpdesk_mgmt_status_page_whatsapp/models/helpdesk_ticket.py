@@ -62,9 +62,7 @@ class HelpdeskTicket(models.Model):
         channel = self._get_status_whatsapp_channel(gateway, number)
         # mail_gateway_whatsapp reads the template and the record its
         # variables come from in the context.
-        rendered = template.with_context(
-            default_res_id=self.id
-        ).render_body_message()
+        rendered = template.with_context(default_res_id=self.id).render_body_message()
         message = channel.with_context(
             whatsapp_template_id=template.id, res_id=self.id
         ).message_post(
@@ -76,8 +74,7 @@ class HelpdeskTicket(models.Model):
         masked = mask_phone(number, self._get_status_phone_country().phone_code)
         if notification and notification.notification_status == "exception":
             return self.env._(
-                "The status WhatsApp message to %(phone)s could not be sent: "
-                "%(error)s",
+                "The status WhatsApp message to %(phone)s could not be sent: %(error)s",
                 phone=masked,
                 error=notification.failure_reason,
             )
