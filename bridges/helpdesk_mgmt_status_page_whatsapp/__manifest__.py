@@ -13,7 +13,7 @@
     "maintainers": [],
     "development_status": "Alpha",
     "depends": ["helpdesk_mgmt_status_page", "mail_gateway_whatsapp"],
-    "data": [],
+    "data": ["views/helpdesk_status_page_views.xml"],
     "auto_install": True,
     "installable": True,
 }

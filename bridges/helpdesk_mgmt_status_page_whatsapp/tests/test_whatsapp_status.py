@@ -5,7 +5,7 @@ from unittest.mock import MagicMock, patch
 import requests
 
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.helpdesk_mgmt_status_page.tests.common import StatusPageCommon
@@ -171,3 +171,14 @@ class TestWhatsappStatus(StatusPageCommon):
             "400 Bad Request",
             self.ticket.message_ids[0].body,
         )
+
+    def test_page_form_offers_whatsapp(self):
+        with Form(self.env["helpdesk.status.page"]) as form:
+            form.name = "WhatsApp page"
+            form.slug = "whatsapp-page"
+            form.notify_channel = "whatsapp"
+            form.whatsapp_gateway_id = self.gateway
+            form.whatsapp_template_id = self.template_en
+        page = form.record
+        self.assertEqual(page.notify_channel, "whatsapp")
+        self.assertEqual(page._get_status_whatsapp_template("status"), self.template_en)
