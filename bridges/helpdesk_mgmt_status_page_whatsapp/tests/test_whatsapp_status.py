@@ -182,3 +182,13 @@ class TestWhatsappStatus(StatusPageCommon):
         page = form.record
         self.assertEqual(page.notify_channel, "whatsapp")
         self.assertEqual(page._get_status_whatsapp_template("status"), self.template_en)
+
+    def test_send_status_link_names_the_phone_only(self):
+        response = MagicMock()
+        response.json.return_value = {"messages": [{"id": "wamid.HBgM"}]}
+        with patch.object(requests, "post", return_value=response) as post:
+            action = self.ticket.action_send_status_link()
+        post.assert_called_once()
+        self.assertEqual(
+            action["params"]["message"], "Status link sent to +966 50 123 4567."
+        )
