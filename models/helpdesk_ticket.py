@@ -1649,7 +1649,7 @@ class HelpdeskTicket(models.Model):
                     "status": step["status"],
                     "label": step["label"],
                     "date_display": self._format_status_time(step["date"], tz),
-                    "date_iso": step["date"].isoformat() + "Z",
+                    "date_iso": step["date"].replace(microsecond=0).isoformat() + "Z",
                 }
                 for step in timeline
                 if step["status"] in FINISHING_STATUSES

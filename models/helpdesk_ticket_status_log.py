@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import datetime
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -74,6 +76,9 @@ class HelpdeskTicketStatusLog(models.Model):
             return
         tickets.flush_recordset(["stage_id"])
         now = fields.Datetime.now()
+        # Microseconds keep two changes within one second in order: the
+        # Refresh link tells "new status since" by comparing these times.
+        date = date or datetime.now()
         partner_id = self.env.context.get("status_log_partner_id") or None
         self.env.cr.execute(
             SQL(
@@ -91,7 +96,7 @@ class HelpdeskTicketStatusLog(models.Model):
                   LEFT JOIN helpdesk_ticket_stage s ON s.id = t.stage_id
                  WHERE t.id = ANY(%(ids)s)
                 """,
-                date=date or now,
+                date=date,
                 lang=self.env.lang or "en_US",
                 author=None if partner_id else self.env.uid,
                 partner=partner_id,
