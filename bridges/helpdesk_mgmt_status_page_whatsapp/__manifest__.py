@@ -13,7 +13,10 @@
     "maintainers": [],
     "development_status": "Alpha",
     "depends": ["helpdesk_mgmt_status_page", "mail_gateway_whatsapp"],
-    "data": ["views/helpdesk_status_page_views.xml"],
+    "data": [
+        "views/helpdesk_status_page_views.xml",
+        "views/status_page_code_templates.xml",
+    ],
     "auto_install": True,
     "installable": True,
 }

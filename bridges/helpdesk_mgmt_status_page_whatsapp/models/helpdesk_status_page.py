@@ -49,6 +49,17 @@ class HelpdeskStatusPage(models.Model):
         domain=WHATSAPP_TEMPLATE_DOMAIN,
         ondelete="set null",
     )
+    whatsapp_template_code_id = fields.Many2one(
+        "mail.whatsapp.template",
+        string="WhatsApp code template",
+        domain="[('gateway_id', '=', whatsapp_gateway_id),"
+        " ('category', '=', 'authentication')]",
+        ondelete="set null",
+        help="An approved authentication template with a copy-code button: "
+        "the code step then offers customers who verify with their phone "
+        "to get their code by WhatsApp. The template with the same name in "
+        "the customer's language is used when there is one.",
+    )
 
     # === BUSINESS METHODS: WHATSAPP ===#
 

@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
 
-from odoo import models
+from odoo import api, fields, models
 
 from odoo.addons.helpdesk_mgmt_status_page.tools.contact import mask_phone
 
@@ -12,6 +12,18 @@ _logger = logging.getLogger(__name__)
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
+    status_whatsapp_last_inbound = fields.Datetime(
+        string="Last WhatsApp message received", copy=False, readonly=True
+    )
+    status_last_notified = fields.Datetime(
+        string="Customer last notified",
+        copy=False,
+        readonly=True,
+        help="When a status message last went to the customer: a WhatsApp "
+        "message from a number with several open tickets goes to the one "
+        "notified last.",
+    )
+
     # === BUSINESS METHODS: NOTIFICATIONS AND QUIET HOURS ===#
 
     def _send_status_notifications_for_page(self, page, kind):
@@ -20,7 +32,9 @@ class HelpdeskTicket(models.Model):
         status as notified, as for its own channels (which it skips)."""
         if page.notify_channel == "whatsapp":
             self._send_status_whatsapp(page, kind)
-        return super()._send_status_notifications_for_page(page, kind)
+        res = super()._send_status_notifications_for_page(page, kind)
+        self.sudo().write({"status_last_notified": fields.Datetime.now()})
+        return res
 
     # === BUSINESS METHODS: WHATSAPP ===#
 
@@ -118,3 +132,59 @@ class HelpdeskTicket(models.Model):
                 force_create=True,
             )
         )
+
+    # === BUSINESS METHODS: WHATSAPP REPLIES ===#
+
+    @api.model
+    def _get_status_whatsapp_tickets(self, gateway, number):
+        """The tickets a WhatsApp message from ``number`` (E.164) to
+        ``gateway`` may be about: those whose phone is that number as
+        verification compares it, served by an active page that sends
+        through ``gateway``, the most recently notified first.
+        """
+        tickets = self.sudo().search(
+            [("status_contact_phone", "=", number)],
+            order="status_last_notified desc nulls last, id desc",
+            limit=200,
+        )
+        return tickets.filtered(
+            lambda ticket: ticket.status_page_id.active
+            and ticket.status_page_id.whatsapp_gateway_id == gateway
+            and ticket.status_page_id._is_ticket_reachable(ticket)
+            and (ticket.partner_id or ticket.partner_email)
+        )
+
+    def _post_status_whatsapp_reply(self, message):
+        """Post the customer's WhatsApp ``message`` (as the gateway's
+        conversation holds it, files included) on this ticket as the
+        customer's public message, as a reply from the status page is
+        posted: shown on the page, and counted as the customer's answer.
+
+        :return: the ticket's new ``mail.message``
+        """
+        self.ensure_one()
+        ticket = self.sudo()
+        posted = ticket.with_context(mail_create_nosubscribe=True).message_post(
+            body=message.body,
+            author_id=ticket.partner_id.id or None,
+            email_from=ticket.partner_id.email_formatted or ticket.partner_email,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            gateway_type="whatsapp",
+            attachments=[
+                (attachment.name, attachment.raw)
+                for attachment in message.sudo().attachment_ids
+            ],
+        )
+        self._after_status_customer_message()
+        return posted
+
+    def _after_status_customer_message(self):
+        """What a customer's message from outside the page sets off, as a
+        reply from the page does: from a waiting stage, the move to the
+        stage's reply stage; the "Customer replied" activity."""
+        self.ensure_one()
+        stage = self.stage_id
+        if stage.waiting_on_customer and stage.customer_reply_stage_id:
+            self._move_status_as_customer(stage.customer_reply_stage_id)
+        self._schedule_status_reply_activity(self.status_page_id)
