@@ -333,30 +333,14 @@ class TestWhatsappCodeStep(WhatsappCodeCommon, StatusPageHttpCommon):
         self.assertTrue(response.headers["Location"].endswith(f"{base}/code"))
 
 
-def _only_tests(names):
-    """A test class inheriting another's browser helpers runs only
-    ``names``, not the inherited tests (already run with their class)."""
-
-    def decorate(cls):
-        for name in dir(cls):
-            if (
-                name.startswith("test_")
-                and callable(getattr(cls, name))
-                and name not in names
-            ):
-                setattr(cls, name, None)
-        return cls
-
-    return decorate
-
-
 @tagged("post_install", "-at_install")
-@_only_tests({"test_code_step_offering_whatsapp"})
 class TestWhatsappCodeStepAccessibility(
     WhatsappCodeCommon, a11y.TestStatusPageAccessibility
 ):
     """axe-core on the code step offering WhatsApp, left to right and right
-    to left, then on the step after a code went by WhatsApp."""
+    to left, then on the step after a code went by WhatsApp. The browser
+    helpers are the main module's; its own tests are not run again here
+    (Odoo's loader runs the tests a class defines)."""
 
     @classmethod
     def setUpClass(cls):
