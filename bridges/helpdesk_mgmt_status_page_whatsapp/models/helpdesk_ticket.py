@@ -142,16 +142,20 @@ class HelpdeskTicket(models.Model):
         verification compares it, served by an active page that sends
         through ``gateway``, the most recently notified first.
         """
+        if not number:
+            return self.browse()
         tickets = self.sudo().search(
             [("status_contact_phone", "=", number)],
             order="status_last_notified desc nulls last, id desc",
             limit=200,
         )
         return tickets.filtered(
-            lambda ticket: ticket.status_page_id.active
-            and ticket.status_page_id.whatsapp_gateway_id == gateway
-            and ticket.status_page_id._is_ticket_reachable(ticket)
-            and (ticket.partner_id or ticket.partner_email)
+            lambda ticket: (
+                ticket.status_page_id.active
+                and ticket.status_page_id.whatsapp_gateway_id == gateway
+                and ticket.status_page_id._is_ticket_reachable(ticket)
+                and (ticket.partner_id or ticket.partner_email)
+            )
         )
 
     def _post_status_whatsapp_reply(self, message):

@@ -47,8 +47,9 @@ class MailGatewayWhatsappService(models.AbstractModel):
         ``chat``) on the ticket it is about: among the open tickets of the
         sender's number, the one its first word names (``HT00012 …``),
         else the most recently notified one. The first message of a
-        conversation is acknowledged, with how to choose another ticket
-        when the number has several.
+        conversation (none for an hour), and one going to another ticket
+        than the previous one, are acknowledged, with how to choose another
+        ticket when the number has several.
 
         :param dict message: the message as the webhook gave it
         """
@@ -60,7 +61,14 @@ class MailGatewayWhatsappService(models.AbstractModel):
         if not tickets:
             return
         now = fields.Datetime.now()
-        previous = max(tickets.mapped("status_whatsapp_last_inbound"), default=None)
+        previous = max(
+            (
+                t.status_whatsapp_last_inbound
+                for t in tickets
+                if t.status_whatsapp_last_inbound
+            ),
+            default=None,
+        )
         # Meta's customer-service window is the number's, whichever ticket
         # the message is about.
         tickets.write(
@@ -85,8 +93,29 @@ class MailGatewayWhatsappService(models.AbstractModel):
         number = named_number(text, open_tickets.mapped("number"))
         ticket = open_tickets.filtered(lambda t: t.number == number)[:1]
         ticket = ticket or open_tickets[0]
+        # The ticket the conversation's previous message went to.
+        before = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", "discuss.channel"),
+                    ("res_id", "=", chat.id),
+                    ("id", "<", posted.id),
+                    ("gateway_message_id.model", "=", ticket._name),
+                ],
+                order="id desc",
+                limit=1,
+            )
+            .gateway_message_id.res_id
+        )
         posted.gateway_message_id = ticket._post_status_whatsapp_reply(posted)
-        if number or not previous or previous < now - CONVERSATION_GAP:
+        if (
+            number
+            or before != ticket.id
+            or not previous
+            or previous < now - CONVERSATION_GAP
+        ):
             self._answer_status_reply(chat, ticket, open_tickets - ticket)
 
     def _answer_status_reply(self, chat, ticket, others):

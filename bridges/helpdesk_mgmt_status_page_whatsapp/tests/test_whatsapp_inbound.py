@@ -212,8 +212,10 @@ class TestWhatsappInbound(WhatsappCommon, HttpCase, StatusPageCommon):
     def _public_messages(self, ticket=None):
         ticket = ticket or self.ticket
         return ticket.message_ids.filtered(
-            lambda m: m.message_type == "comment"
-            and m.subtype_id == self.env.ref("mail.mt_comment")
+            lambda m: (
+                m.message_type == "comment"
+                and m.subtype_id == self.env.ref("mail.mt_comment")
+            )
         )
 
     def _answers(self, post):
@@ -258,8 +260,12 @@ class TestWhatsappInbound(WhatsappCommon, HttpCase, StatusPageCommon):
         )
         self.assertEqual(self.ticket.status_log_ids[:1].author_partner_id, self.partner)
         activity = self.ticket.activity_ids.filtered(
-            lambda a: a.activity_type_id
-            == self.env.ref("helpdesk_mgmt_status_page.mail_activity_customer_replied")
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref(
+                    "helpdesk_mgmt_status_page.mail_activity_customer_replied"
+                )
+            )
         )
         self.assertEqual(activity.user_id, self.agent)
         # Meta's 24-hour window opens with the customer's message.
@@ -392,3 +398,25 @@ class TestWhatsappInbound(WhatsappCommon, HttpCase, StatusPageCommon):
         self.env.flush_all()
         _response, post = self._deliver(text_payload("Later"))
         self.assertEqual(len(self._answers(post)), 1)
+
+    def test_new_ticket_during_a_conversation(self):
+        """A ticket notified since the number's last message (no message
+        of its own yet) takes the next one, and the answer says so: the
+        conversation moved to another ticket. The next message, to the
+        same ticket, gets none."""
+        self._deliver(text_payload("First"))
+        newer = self._create_ticket(name="Scanner jammed")
+        newer.status_last_notified = fields.Datetime.now()
+        response, post = self._deliver(text_payload("Second"))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Second", self._public_messages(newer).body)
+        self.assertEqual(
+            self._answers(post)[0].splitlines(),
+            [
+                f"Thank you, we added your message to your request {newer.number}.",
+                f"To write about another request ({self.ticket.number}), start "
+                "your message with its number.",
+            ],
+        )
+        _response, post = self._deliver(text_payload("Third"))
+        post.assert_not_called()
