@@ -15,7 +15,9 @@ import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
-from screenshots import DESKTOP, PHONE, login, shoot
+from screenshots import PHONE, login, shoot
+
+WIDE = {"width": 1600, "height": 1000}
 
 
 def shoot_code_step(browser, args, out_dir):
@@ -85,11 +87,18 @@ def shoot_chatter(browser, args, out_dir):
     send_whatsapp_message(
         args, "The printer still shows *error 42* after the restart. Any news?"
     )
-    page = browser.new_page(viewport=DESKTOP)
+    # Wide enough for the chatter beside the form.
+    page = browser.new_page(viewport=WIDE)
     login(page, args.base_url)
     page.goto(f"{args.base_url}/odoo/helpdesk.ticket/{args.ticket_id}")
     page.wait_for_selector(".o-mail-Message")
     page.wait_for_timeout(800)
+    # Discuss's pop-ups of the gateway's conversation hide the chatter.
+    toasts = page.locator(".o_notification_close")
+    while toasts.count():
+        toasts.first.click()
+        page.wait_for_timeout(300)
+    page.wait_for_timeout(500)
     page.screenshot(path=str(out_dir / "whatsapp_reply_chatter.png"))
     page.close()
 
