@@ -52,13 +52,23 @@ class StatusPageVerification(StatusPageController):
 
     def _render_code_step(self, page, token, ticket, channel):
         """The code step of the pending verification; sends nothing."""
+        return self._render(
+            "helpdesk_mgmt_status_page.status_page_code",
+            self._layout_values(
+                page, token, **self._get_code_step_values(page, ticket, channel)
+            ),
+        )
+
+    def _get_code_step_values(self, page, ticket, channel):
+        """What the code step's template shows of the pending verification
+        of ``ticket`` by ``channel``; the flashed refusal is consumed."""
         flash = self._grants._pop_flash(request.session)
         step = request.env["helpdesk.status.page.challenge"]._get_code_step(
             page, ticket, channel
         )
         paused = step["paused_until"]
         code_channel = step["code_channel"]
-        values = {
+        return {
             # While paused, the pause says it all.
             "error": not paused and flash.get("error"),
             "notice": flash.get("notice"),
@@ -75,10 +85,6 @@ class StatusPageVerification(StatusPageController):
             "paused_iso": paused and f"{paused.replace(microsecond=0).isoformat()}Z",
             "resend_wait": step["resend_wait"],
         }
-        return self._render(
-            "helpdesk_mgmt_status_page.status_page_code",
-            self._layout_values(page, token, **values),
-        )
 
     # ------------------------------------------------------------
     # Routes

@@ -389,10 +389,7 @@ class HelpdeskStatusPageChallenge(models.Model):
                 + timedelta(minutes=page.code_lifetime),
             },
         )[:1]
-        if kind == "email":
-            self._queue_code_mail(ticket, code, lang)
-        else:
-            self._queue_code_sms(ticket, code, lang)
+        self._queue_code(page, ticket, kind, code, lang)
         return challenge
 
     @api.model
@@ -508,6 +505,16 @@ class HelpdeskStatusPageChallenge(models.Model):
         raise UserError(self.env._("That code has expired – we sent you a new one"))
 
     # === BUSINESS METHODS: CODE MESSAGES ===#
+
+    @api.model
+    def _queue_code(self, page, ticket, kind, code, lang):
+        """Queue the message carrying ``code`` by the channel ``kind``
+        (``email``, else ``phone``: an SMS); other channels (bridges) add
+        theirs here."""
+        if kind == "email":
+            self._queue_code_mail(ticket, code, lang)
+        else:
+            self._queue_code_sms(ticket, code, lang)
 
     @api.model
     def _queue_code_mail(self, ticket, code, lang):

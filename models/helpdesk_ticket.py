@@ -440,7 +440,7 @@ class HelpdeskTicket(models.Model):
         contacts = []
         for ticket in self.filtered("status_page_id.active"):
             channel = ticket.status_page_id.notify_channel
-            if channel != "sms" and ticket._get_status_email():
+            if channel in ("auto", "email", "both") and ticket._get_status_email():
                 contacts.append(ticket._get_status_email())
             if channel not in ("email",) and ticket.partner_phone:
                 contacts.append(ticket.partner_phone)

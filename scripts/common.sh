@@ -100,7 +100,9 @@ prepare_addons_dir() {
     # Odoo finds a module by its directory name; the clone may have any name.
     mkdir -p "$ADDONS_DIR"
     ln -sfn "$REPO_DIR" "$ADDONS_DIR/$MODULE"
-    ODOO_ADDONS_PATH="$("$ODOO_PYTHON" -c 'import odoo.addons as a; print(",".join(a.__path__))'),$ADDONS_DIR"
+    # The optional bridge addons (bridges/<name>/) are found under their own
+    # names; each installs only beside the addons it bridges to.
+    ODOO_ADDONS_PATH="$("$ODOO_PYTHON" -c 'import odoo.addons as a; print(",".join(a.__path__))'),$ADDONS_DIR,$REPO_DIR/bridges"
 }
 
 odoo_cmd() {

@@ -14,13 +14,19 @@ LOG=$WORK_DIR/install-$DB.log
 # English comes first: Odoo makes the first language loaded into a new database
 # its default (website, users, contacts) and would otherwise leave it inactive.
 DEMO_LANGS=en_US,ar_001,pl_PL
+# HSP_WHATSAPP=1 adds the WhatsApp bridge (bridges/), with OCA's
+# mail_gateway_whatsapp.
+MODULES=$MODULE
+if [ "${HSP_WHATSAPP:-0}" = 1 ]; then
+    MODULES+=,helpdesk_mgmt_status_page_whatsapp
+fi
 if psql -d postgres -Atc "select 1 from pg_database where datname = '$DB'" | grep -q 1; then
     log "updating the demo database $DB"
-    odoo_cmd -d "$DB" -u "$MODULE" --load-language="$DEMO_LANGS" --stop-after-init \
+    odoo_cmd -d "$DB" -u "$MODULES" --load-language="$DEMO_LANGS" --stop-after-init \
         --no-http >"$LOG" 2>&1
 else
     log "creating the demo database $DB (takes a minute or two)"
-    odoo_cmd -d "$DB" -i "$MODULE" --load-language="$DEMO_LANGS" --stop-after-init \
+    odoo_cmd -d "$DB" -i "$MODULES" --load-language="$DEMO_LANGS" --stop-after-init \
         --no-http >"$LOG" 2>&1
 fi || { tail -n 40 "$LOG" >&2; log "install failed, see $LOG"; exit 1; }
 

@@ -29,7 +29,14 @@ dropdb --if-exists "$DB"
 # OCA helpdesk addons installed with this module: their suites must stay green.
 NEIGHBOURS=(helpdesk_mgmt_rating helpdesk_mgmt_sla helpdesk_motive
     helpdesk_mgmt_portal_follower)
-MODULES=$(IFS=,; echo "$MODULE,${NEIGHBOURS[*]}")
+# HSP_WHATSAPP=1 adds the WhatsApp bridge (bridges/) with OCA's
+# mail_gateway_whatsapp and mail_gateway, and their suites.
+BRIDGES=()
+if [ "${HSP_WHATSAPP:-0}" = 1 ]; then
+    NEIGHBOURS+=(mail_gateway mail_gateway_whatsapp)
+    BRIDGES+=(helpdesk_mgmt_status_page_whatsapp)
+fi
+MODULES=$(IFS=,; echo "$MODULE,${NEIGHBOURS[*]}${BRIDGES[*]:+,${BRIDGES[*]}}")
 if ! odoo_cmd -d "$DB" -i "$MODULES" --stop-after-init --no-http \
     --log-level=warn >"$LOG" 2>&1 || grep -q -E ' (ERROR|CRITICAL) ' "$LOG"; then
     grep -E -A20 ' (ERROR|CRITICAL) ' "$LOG" >&2 || tail -n 50 "$LOG" >&2
@@ -48,9 +55,19 @@ for name in sys.argv[1:]:
 if [ $# -gt 0 ]; then
     # pytest-odoo names a test module after its directory: paths in the
     # clone go through the module's link in the addons directory.
-    targets=("${@/#"$REPO_DIR"\//$ADDONS_DIR/$MODULE/}")
+    # The bridges' own directories already carry their module names.
+    targets=()
+    for target in "$@"; do
+        case $target in
+        "$REPO_DIR"/bridges/*) targets+=("$target") ;;
+        *) targets+=("${target/#"$REPO_DIR"\//$ADDONS_DIR/$MODULE/}") ;;
+        esac
+    done
 else
     targets=("$ADDONS_DIR/$MODULE/tests" "${OTHER_TESTS[@]}")
+    for bridge in "${BRIDGES[@]}"; do
+        targets+=("$REPO_DIR/bridges/$bridge/tests")
+    done
 fi
 cd "$WORK_DIR"
 status=0

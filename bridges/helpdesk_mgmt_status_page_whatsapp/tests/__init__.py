@@ -1,0 +1,3 @@
+from . import test_whatsapp_status
+from . import test_whatsapp_codes
+from . import test_whatsapp_inbound
