@@ -42,3 +42,4 @@ from . import test_remember_device
 from . import test_my_requests
 from . import test_remember_browser
 from . import test_one_tap_links
+from . import test_contact_keys_install
