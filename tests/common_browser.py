@@ -109,16 +109,20 @@ class StatusPageBrowserMixin:
     # Browser helpers
     # ------------------------------------------------------------
 
-    def _new_page(self, viewport=DESKTOP, mobile=False, cookies=None):
+    def _new_page(self, viewport=None, mobile=False, cookies=None):
         """A fresh customer in a browser context of its own (``page.context``):
         no session, the test's cursor cookie (or ``cookies`` kept from an
         earlier context), and no request leaving the test server.
 
-        :param dict viewport: the window's size, e.g. ``PHONE``
+        :param dict viewport: the window's size, e.g. ``PHONE``; by default
+            ``DESKTOP``
         :param bool mobile: a phone's browser (mobile viewport, touch)
         """
         context = self.browser.new_context(
-            viewport=viewport, is_mobile=mobile, has_touch=mobile, locale="en-US"
+            viewport=viewport or DESKTOP,
+            is_mobile=mobile,
+            has_touch=mobile,
+            locale="en-US",
         )
         self.addCleanup(context.close)
         context.add_cookies(

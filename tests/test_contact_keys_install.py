@@ -26,9 +26,7 @@ class TestContactKeysInstall(StatusPageCommon):
             partner_email='"Noura" <Noura.Alharbi@Example.COM>',
             partner_phone="050 123 4567",
         )
-        cls.tickets |= cls._create_ticket(
-            partner_id=no_country.id, partner_email=False
-        )
+        cls.tickets |= cls._create_ticket(partner_id=no_country.id, partner_email=False)
         cls.tickets |= cls._create_ticket(
             partner_id=False, partner_email="not an address", partner_phone="12"
         )
