@@ -9,6 +9,7 @@ from . import helpdesk_ticket_status_log
 from . import helpdesk_ticket
 from . import helpdesk_status_page_lock
 from . import helpdesk_status_page_challenge
+from . import helpdesk_status_page_token_mixin
 from . import helpdesk_status_page_device
 from . import helpdesk_status_page_tap
 from . import helpdesk_status_grant

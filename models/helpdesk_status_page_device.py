@@ -1,12 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import secrets
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import consteq
 from odoo.tools.misc import hmac
-
-from ..tools.text import TOKEN_RE
 
 DEVICE_SCOPE = "helpdesk_mgmt_status_page.device"
 SETTINGS_SCOPE = "helpdesk_mgmt_status_page.device_settings"
@@ -16,54 +13,32 @@ class HelpdeskStatusPageDevice(models.Model):
     """A browser remembered after a code verification ("Remember this
     device"): it opens, with no code, the tickets of the contact it proved.
 
-    The browser keeps a random token in a cookie; this row keeps only its
-    keyed digest, with the verified contact's digest (never the address),
-    the page, the ticket verified and its access version, the page's
+    The browser keeps a random token in a cookie (see the token mixin for
+    what the row keeps), with the kind of contact verified, the page's
     verification settings and a fixed expiry. It ends when any of them
-    changes (see ``_is_valid``). No access rule for portal or public users:
-    only reached through ``sudo()``.
+    changes (see ``_is_valid``).
     """
 
     _name = "helpdesk.status.page.device"
+    _inherit = "helpdesk.status.page.token.mixin"
     _description = "Status Page Remembered Device"
-    _order = "id desc"
+    _token_scope = DEVICE_SCOPE
 
     # === FIELDS ===#
 
-    page_id = fields.Many2one(
-        "helpdesk.status.page",
-        required=True,
-        readonly=True,
-        index=True,
-        ondelete="cascade",
-    )
-    ticket_id = fields.Many2one(
-        "helpdesk.ticket",
-        string="Ticket verified",
-        required=True,
-        readonly=True,
-        ondelete="cascade",
-    )
-    token_hash = fields.Char(required=True, readonly=True)
+    ticket_id = fields.Many2one(string="Ticket verified")
     contact_kind = fields.Selection(
         [("email", "E-mail"), ("phone", "Phone")], required=True, readonly=True
     )
-    contact_digest = fields.Char(required=True, readonly=True, index=True)
-    access_version = fields.Integer(readonly=True)
+    # "Sign out on all devices" finds the contact's devices by it.
+    contact_digest = fields.Char(index=True)
     settings_fingerprint = fields.Char(required=True, readonly=True)
-    expires_at = fields.Datetime(required=True, readonly=True, index=True)
 
     _sql_constraints = [
         ("token_hash_unique", "unique(token_hash)", "A device token is unique.")
     ]
 
     # === BUSINESS METHODS: REMEMBERED DEVICES ===#
-
-    @api.model
-    def _hash_token(self, token):
-        """Keyed digest of a device token: what the database keeps, so that
-        a copy of the table (a stolen digest) opens nothing."""
-        return hmac(self.env(su=True), DEVICE_SCOPE, token)
 
     @api.model
     def _get_settings_fingerprint(self, page):
@@ -92,18 +67,17 @@ class HelpdeskStatusPageDevice(models.Model):
         stored = page._get_stored_contact(ticket, kind)
         if not (self._may_remember(page) and stored):
             return None
-        token = secrets.token_urlsafe(32)
+        token, values = self._new_token(
+            page,
+            ticket,
+            page._contact_digest(stored),
+            fields.Datetime.now() + timedelta(days=page.remember_days),
+        )
         self.sudo().create(
             {
-                "page_id": page.id,
-                "ticket_id": ticket.id,
-                "token_hash": self._hash_token(token),
+                **values,
                 "contact_kind": kind,
-                "contact_digest": page._contact_digest(stored),
-                "access_version": ticket.sudo().status_access_version,
                 "settings_fingerprint": self._get_settings_fingerprint(page),
-                "expires_at": fields.Datetime.now()
-                + timedelta(days=page.remember_days),
             }
         )
         return token
@@ -112,18 +86,8 @@ class HelpdeskStatusPageDevice(models.Model):
     def _find(self, page, token):
         """The device of ``page`` whose cookie holds ``token``, while it
         still works; an empty recordset otherwise."""
-        Device = self.sudo()
-        if not (page and isinstance(token, str) and TOKEN_RE.fullmatch(token)):
-            return Device
-        token_hash = self._hash_token(token)
-        device = Device.search_fetch(
-            [("token_hash", "=", token_hash), ("page_id", "=", page.id)],
-            [name for name, field in Device._fields.items() if field.column_type],
-            limit=1,
-        )
-        if not (device and consteq(device.token_hash, token_hash)):
-            return Device
-        return device if device._is_valid() else Device
+        device = self._search_token(page, token, limit=1)
+        return device if device and device._is_valid() else self.sudo()
 
     def _is_valid(self):
         """Whether this device still opens tickets: the page still asks
@@ -133,34 +97,22 @@ class HelpdeskStatusPageDevice(models.Model):
         all devices") are unchanged, and the ticket still has the contact
         that was verified."""
         self.ensure_one()
-        page, ticket = self.page_id, self.ticket_id.sudo()
+        page = self.page_id
         now = fields.Datetime.now()
-        if not (
+        return bool(
             self._may_remember(page)
             and self.expires_at > now
             and self.create_date + timedelta(days=page.remember_days) > now
-            # The ticket exists: its devices are deleted with it.
-            and ticket.status_access_version == self.access_version
             and consteq(self.settings_fingerprint, self._get_settings_fingerprint(page))
-        ):
-            return False
-        stored = page._get_stored_contact(ticket, self.contact_kind)
-        return bool(stored) and consteq(
-            self.contact_digest, page._contact_digest(stored)
+            # The ticket exists: its devices are deleted with it.
+            and self._holds_contact(self.contact_kind)
         )
 
     @api.model
     def _forget_token(self, page, token):
         """ "Forget this device": delete the device of ``page`` whose
         cookie holds ``token``, whether it still works or not."""
-        if page and isinstance(token, str) and TOKEN_RE.fullmatch(token):
-            token_hash = self._hash_token(token)
-            devices = self.sudo().search(
-                [("token_hash", "=", token_hash), ("page_id", "=", page.id)]
-            )
-            devices.filtered(
-                lambda device: consteq(device.token_hash, token_hash)
-            ).unlink()
+        self._search_token(page, token).unlink()
 
     @api.model
     def _forget_contact(self, pages, kind, digest):
@@ -182,8 +134,3 @@ class HelpdeskStatusPageDevice(models.Model):
             self.sudo().search([("page_id", "in", pages.ids)]).filtered(
                 lambda device: not device._is_valid()
             ).unlink()
-
-    @api.model
-    def _purge(self):
-        """Delete the devices past their fixed expiry (daily purge cron)."""
-        self.sudo().search([("expires_at", "<", fields.Datetime.now())]).unlink()

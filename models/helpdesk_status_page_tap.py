@@ -1,13 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import secrets
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import consteq
-from odoo.tools.misc import hmac
-
-from ..tools.text import TOKEN_RE
 
 TAP_SCOPE = "helpdesk_mgmt_status_page.one_tap"
 
@@ -16,39 +12,22 @@ class HelpdeskStatusPageTap(models.Model):
     """A one-tap link of a status e-mail: it opens its ticket once, with no
     code, for a few hours (page option ``email_one_tap``).
 
-    The e-mail carries a random token; this row keeps only its keyed
-    digest, with the ticket, the digest of the address it was sent to, the
-    ticket's access version and a fixed expiry. "Used once" is the
-    database's: the POST that uses it flips ``state`` from ``ready`` to
+    The e-mail carries a random token (see the token mixin for what the row
+    keeps: here the digest of the address it was sent to). "Used once" is
+    the database's: the POST that uses it flips ``state`` from ``ready`` to
     ``used`` in one conditional UPDATE, so that parallel POSTs grant once.
-    A newer e-mail to the same address supersedes the older links. No
-    access rule for portal or public users: only reached through ``sudo()``.
+    A newer e-mail to the same address supersedes the older links.
     """
 
     _name = "helpdesk.status.page.tap"
+    _inherit = "helpdesk.status.page.token.mixin"
     _description = "Status Page One-Tap Link"
-    _order = "id desc"
+    _token_scope = TAP_SCOPE
 
     # === FIELDS ===#
 
-    page_id = fields.Many2one(
-        "helpdesk.status.page",
-        required=True,
-        readonly=True,
-        index=True,
-        ondelete="cascade",
-    )
-    ticket_id = fields.Many2one(
-        "helpdesk.ticket",
-        required=True,
-        readonly=True,
-        index=True,
-        ondelete="cascade",
-    )
-    token_hash = fields.Char(required=True, readonly=True)
-    contact_digest = fields.Char(required=True, readonly=True)
-    access_version = fields.Integer(readonly=True)
-    expires_at = fields.Datetime(required=True, readonly=True, index=True)
+    # A newer e-mail supersedes the ticket's ready links.
+    ticket_id = fields.Many2one(index=True)
     state = fields.Selection(
         [("ready", "Ready"), ("used", "Used"), ("superseded", "Superseded")],
         required=True,
@@ -61,11 +40,6 @@ class HelpdeskStatusPageTap(models.Model):
     ]
 
     # === BUSINESS METHODS: ONE-TAP LINKS ===#
-
-    @api.model
-    def _hash_token(self, token):
-        """Keyed digest of a one-tap token: what the database keeps."""
-        return hmac(self.env(su=True), TAP_SCOPE, token)
 
     @api.model
     def _issue(self, page, tickets):
@@ -92,45 +66,22 @@ class HelpdeskStatusPageTap(models.Model):
             lambda tap: consteq(tap.contact_digest, digests[tap.ticket_id.id])
         ).write({"state": "superseded"})
         expires_at = fields.Datetime.now() + timedelta(hours=page.email_one_tap_hours)
-        tokens = {ticket_id: secrets.token_urlsafe(32) for ticket_id in digests}
-        versions = {
-            ticket.id: ticket.status_access_version
-            for ticket in tickets.sudo().browse(list(digests))
-        }
-        Tap.create(
-            [
-                {
-                    "page_id": page.id,
-                    "ticket_id": ticket_id,
-                    "token_hash": self._hash_token(token),
-                    "contact_digest": digests[ticket_id],
-                    "access_version": versions[ticket_id],
-                    "expires_at": expires_at,
-                }
-                for ticket_id, token in tokens.items()
-            ]
-        )
+        tokens, values = {}, []
+        for ticket in tickets.sudo().browse(list(digests)):
+            tokens[ticket.id], row = self._new_token(
+                page, ticket, digests[ticket.id], expires_at
+            )
+            values.append(row)
+        Tap.create(values)
         return tuple(tokens.items())
 
     @api.model
     def _find(self, page, ticket, token):
         """The one-tap link of ``ticket`` on ``page`` holding ``token``,
         whatever its state; an empty recordset when none."""
-        Tap = self.sudo()
-        if not (
-            page and ticket and isinstance(token, str) and TOKEN_RE.fullmatch(token)
-        ):
-            return Tap
-        token_hash = self._hash_token(token)
-        tap = Tap.search(
-            [
-                ("token_hash", "=", token_hash),
-                ("page_id", "=", page.id),
-                ("ticket_id", "=", ticket.id),
-            ],
-            limit=1,
-        )
-        return tap if tap and consteq(tap.token_hash, token_hash) else Tap
+        if not ticket:
+            return self.sudo()
+        return self._search_token(page, token, [("ticket_id", "=", ticket.id)], limit=1)
 
     def _get_refusal(self):
         """Why this link opens nothing now, as the verification form says
@@ -141,7 +92,7 @@ class HelpdeskStatusPageTap(models.Model):
                 "details below."
             )
         self.ensure_one()
-        page, ticket = self.page_id, self.ticket_id.sudo()
+        page = self.page_id
         if self.state == "used":
             return self.env._(
                 "This link from your e-mail was already used. Confirm your "
@@ -152,10 +103,7 @@ class HelpdeskStatusPageTap(models.Model):
                 "A newer e-mail was sent about this request: use its link, or "
                 "confirm your contact details below."
             )
-        stored = page._get_stored_contact(ticket, "email")
-        if ticket.status_access_version != self.access_version or not (
-            stored and consteq(self.contact_digest, page._contact_digest(stored))
-        ):
+        if not self._holds_contact("email"):
             return self.env._(
                 "The contact details of this request changed since this e-mail "
                 "was sent. Confirm your contact details below."
@@ -206,8 +154,3 @@ class HelpdeskStatusPageTap(models.Model):
         used = bool(self.env.cr.fetchone())
         self.invalidate_recordset(["state"])
         return used
-
-    @api.model
-    def _purge(self):
-        """Delete the links past their expiry (daily purge cron)."""
-        self.sudo().search([("expires_at", "<", fields.Datetime.now())]).unlink()

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import pytz
+from psycopg2.extras import execute_values
 
 from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import UserError
@@ -19,6 +20,7 @@ from odoo.tools import (
     formatLang,
     is_html_empty,
     plaintext2html,
+    sql,
 )
 from odoo.tools.misc import hmac
 
@@ -40,6 +42,8 @@ _logger = logging.getLogger(__name__)
 
 # A change of any of these may change who the customer is.
 CONTACT_FIELDS = {"partner_id", "partner_email", "partner_phone"}
+# The contact as verification compares it, stored (see _auto_init).
+STATUS_CONTACT_KEYS = ("status_contact_email", "status_contact_phone")
 CONVERSATION_PAGE_SIZE = 20
 LATE_BATCH_SIZE = 200
 VERSION_SCOPE = "helpdesk_mgmt_status_page.version"
@@ -238,6 +242,25 @@ class HelpdeskTicket(models.Model):
         "a follow-up question on its status page after it could no longer "
         "be reopened.",
     )
+
+    def _auto_init(self):
+        # Installed on a database with tickets, the ORM would compute the
+        # contact keys ticket by ticket: their columns are made here, empty,
+        # so that it does not, and filled at the end of the tables' set-up
+        # by _fill_status_contact_keys, one normalization per contact.
+        cr = self.env.cr
+        new_keys = sql.table_exists(cr, self._table) and [
+            name
+            for name in STATUS_CONTACT_KEYS
+            if not sql.column_exists(cr, self._table, name)
+        ]
+        for name in new_keys or ():
+            field = self._fields[name]
+            sql.create_column(cr, self._table, name, field.column_type[1], field.string)
+        res = super()._auto_init()
+        if new_keys:
+            self.pool.post_init(self._fill_status_contact_keys)
+        return res
 
     def init(self):
         res = super().init()
@@ -548,6 +571,40 @@ class HelpdeskTicket(models.Model):
         """End every verification made for these tickets, for good."""
         for ticket in self.sudo():
             ticket.status_access_version += 1
+
+    @api.model
+    def _fill_status_contact_keys(self):
+        """Store the contact keys of every ticket (as
+        ``_compute_status_contact_keys`` does) in one pass: each distinct
+        e-mail, and each distinct phone in its region, normalized once (a
+        customer's tickets share them), then written by batches of rows in
+        SQL, not by the ORM's per-ticket compute and write."""
+        Page = self.env["helpdesk.status.page"]
+        tickets = self.with_context(active_test=False).search([])
+        emails, phones, rows = {}, {}, []
+        for ticket in tickets:
+            # Keyed by what _get_stored_contact reads of the ticket.
+            email = ticket._get_status_email()
+            if email not in emails:
+                emails[email] = Page._get_stored_contact(ticket, "email") or None
+            phone = (ticket.partner_phone, ticket._get_status_phone_country())
+            if phone not in phones:
+                phones[phone] = Page._get_stored_contact(ticket, "phone") or None
+            if emails[email] or phones[phone]:
+                rows.append((ticket.id, emails[email], phones[phone]))
+        self.flush_model()
+        execute_values(
+            self.env.cr._obj,
+            """
+            UPDATE helpdesk_ticket t
+               SET status_contact_email = v.email, status_contact_phone = v.phone
+              FROM (VALUES %s) AS v(id, email, phone)
+             WHERE t.id = v.id
+            """,
+            rows,
+            page_size=1000,
+        )
+        tickets.invalidate_recordset(list(STATUS_CONTACT_KEYS))
 
     def _get_status_phone_country(self):
         """Default region of the ticket's phone numbers: the contact's

@@ -42,10 +42,30 @@ class AdminPageSetupCommon(StatusPageHttpCommon):
 class TestAdminPageSetupTour(AdminPageSetupCommon):
     def test_admin_sets_a_page_up_through_the_picker(self):
         """Item 1 of issue 21: the picker offers the ticket's fields and the
-        teams' properties, on a page made from scratch in the backend."""
+        teams' properties, on a page made from scratch in the backend; the
+        page's options, clicked as an admin does, are saved."""
         self.start_tour("/odoo", "helpdesk_status_page_admin_tour", login="admin")
         page = self.env["helpdesk.status.page"].search([("slug", "=", "printer-care")])
         self.assertEqual(page.team_ids, self.printer_team)
+        # The options clicked in the header and the tabs, saved.
+        self.assertRecordValues(
+            page,
+            [
+                {
+                    "website_menu": True,
+                    "remember_days": 60,
+                    "email_one_tap": True,
+                    "email_one_tap_hours": 12,
+                    "times_zone": "customer",
+                    "quiet_hours_enabled": True,
+                    "quiet_start": 22.5,
+                    "quiet_end": 6.75,
+                    "hide_empty_fields": False,
+                    "reply_activity": False,
+                }
+            ],
+        )
+        self.assertTrue(page.website_menu_ids)
         self.assertEqual(
             [
                 (line.field_name, line.property_name, line.label)

@@ -3,16 +3,13 @@
 and right to left: the customer replies on an open ticket that does not wait
 on them, scrolls down, an agent answers, the banner shows in view where the
 customer is, *Refresh* lands on the new message marked "New"; axe-core finds
-nothing on every view passed (see ``test_accessibility.py``)."""
-
-import os
-import shutil
+nothing on every view passed (see ``common_browser.py``)."""
 
 from markupsafe import Markup
 
 from odoo.tests import new_test_user, tagged
 
-from . import test_accessibility as a11y
+from .common_browser import LANGS, StatusPageBrowserMixin
 from .test_status_page_http import StatusPageHttpCommon
 
 PHONE = {"width": 390, "height": 800}
@@ -22,22 +19,10 @@ NEW_LABEL = {"en": "New", "ar": "جديد"}
 
 
 @tagged("post_install", "-at_install")
-class TestLiveBannerBrowser(StatusPageHttpCommon):
-    # The browser helpers of the accessibility tests, shared as they are.
-    _new_page = a11y.TestStatusPageAccessibility._new_page
-    _route = a11y.TestStatusPageAccessibility._route
-    _open = a11y.TestStatusPageAccessibility._open
-    _submit = a11y.TestStatusPageAccessibility._submit
-    _screenshot = a11y.TestStatusPageAccessibility._screenshot
-    _path = a11y.TestStatusPageAccessibility._path
-    _axe_check = a11y.TestStatusPageAccessibility._check
-
+class TestLiveBannerBrowser(StatusPageBrowserMixin, StatusPageHttpCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        arabic = cls.env["res.lang"]._activate_lang("ar_001")
-        cls.env["ir.module.module"]._load_module_terms([a11y.MODULE], ["ar_001"])
-        cls.env["website"].get_current_website().language_ids |= arabic
         cls.agent = new_test_user(
             cls.env,
             login="hsp_live_agent",
@@ -51,31 +36,6 @@ class TestLiveBannerBrowser(StatusPageHttpCommon):
                 "brand_color": "#0a6ebd",
             }
         )
-
-    def setUp(self):
-        super().setUp()
-        self.axe_path = os.environ.get("HSP_AXE_PATH") or a11y._default_axe_path()
-        if not os.path.isfile(self.axe_path):
-            self.fail(f"axe-core not found at {self.axe_path}: run scripts/test.sh")
-        try:
-            from playwright.sync_api import sync_playwright
-        except ImportError:
-            self.fail("Playwright is missing: pip install -r test-requirements.txt")
-        self.chromium = shutil.which("chromium") or "/usr/bin/chromium"
-        self.screenshot_dir = os.environ.get("HSP_SCREENSHOT_DIR")
-        self.env.flush_all()
-        with a11y._unlimited_address_space():
-            self.playwright = sync_playwright().start()
-        self.addCleanup(self.playwright.stop)
-        self.browser = self.playwright.chromium.launch(
-            executable_path=self.chromium,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        self.addCleanup(self.browser.close)
-
-    def _check(self, page, view):
-        self._axe_check(page, view)
-        page.set_viewport_size(PHONE)
 
     def _agent_says(self, ticket, body):
         ticket.with_user(self.agent).message_post(
@@ -95,7 +55,7 @@ class TestLiveBannerBrowser(StatusPageHttpCommon):
         )
 
     def test_reply_then_banner_while_scrolled_then_land_on_new(self):
-        for lang in a11y.LANGS:
+        for lang in LANGS:
             with self.subTest(lang=lang):
                 ticket = self._create_ticket(
                     stage_id=self.stage_progress.id, user_id=self.agent.id
@@ -106,8 +66,7 @@ class TestLiveBannerBrowser(StatusPageHttpCommon):
                         f"<p>Update {index}: we are testing the printer's fuser, "
                         "its drum and its paper path, one part after another.</p>",
                     )
-                page = self._new_page()
-                page.set_viewport_size(PHONE)
+                page = self._new_page(PHONE)
                 self._open(page, self._path(lang, self._token_path(ticket)))
                 page.fill("#o_status_contact", "customer@example.com")
                 self._submit(page, ".o_status_form button[type=submit]")
@@ -152,7 +111,8 @@ class TestLiveBannerBrowser(StatusPageHttpCommon):
                 )
                 self.assertEqual(page.locator("[role=alert]").count(), 0)
                 self._check(page, f"conv-banner-{lang}")
-                # _check may have resized the page: back to the bottom.
+                # The screenshots (HSP_SCREENSHOT_DIR) resize the page: back
+                # to the bottom.
                 page.evaluate(
                     "document.querySelector('.o_status_page')"
                     ".lastElementChild.scrollIntoView({block: 'end'})"

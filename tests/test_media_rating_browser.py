@@ -3,7 +3,7 @@
 browser: attaches a photo to a reply and sees its thumbnail, rates with the
 stars by keyboard, and after the reopen window asks a follow-up question;
 axe-core finds no violation on any view passed (see
-``test_accessibility.py`` for the browser and axe set-up)."""
+``common_browser.py`` for the browser and axe set-up)."""
 
 import io
 from datetime import datetime, timedelta
@@ -12,9 +12,8 @@ from PIL import Image
 
 from odoo.tests import tagged
 
-from .test_accessibility import LANGS, TestStatusPageAccessibility
-
-PHONE = {"width": 390, "height": 844}
+from .common_browser import LANGS, PHONE
+from .test_accessibility import TestStatusPageAccessibility
 
 
 def make_photo():
@@ -31,9 +30,7 @@ class TestMediaRatingBrowser(TestStatusPageAccessibility):
         cls.page.write({"verification_method": "match", "customer_reply": "open"})
 
     def _phone(self):
-        page = self._new_page()
-        page.set_viewport_size(PHONE)
-        return page
+        return self._new_page(PHONE)
 
     def _verify(self, page, lang, ticket):
         self._open(page, self._path(lang, self._token_path(ticket)))
@@ -141,9 +138,3 @@ class TestMediaRatingBrowser(TestStatusPageAccessibility):
                 self.assertIn(followup.number, page.inner_text(".o_status_number"))
                 self.assertEqual(page.locator(".o_status_notice").count(), 1)
                 self._check(page, f"followup-ticket-{lang}")
-
-
-# Only this file's journeys: the parent's own tests run in their file.
-for _name, _value in list(vars(TestStatusPageAccessibility).items()):
-    if _name.startswith("test_") and callable(_value):
-        setattr(TestMediaRatingBrowser, _name, None)

@@ -11,26 +11,16 @@ from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tests.common import TEST_CURSOR_COOKIE_NAME, Opener
 
-from . import test_accessibility
+from .common_browser import LANGS
 from .common_server import RealServerCase
+from .test_accessibility import TestStatusPageAccessibility
 from .test_status_page_http import CSRF_RE, StatusPageHttpCommon
 
 TAP_RE = re.compile(r"/tap/([A-Za-z0-9_-]+)")
 
 
-class OneTapCommon(StatusPageHttpCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.page.write(
-            {
-                "verification_method": "code",
-                "notify_delay": 0,
-                "notify_channel": "both",
-                "email_one_tap": True,
-            }
-        )
-        cls.Tap = cls.env["helpdesk.status.page.tap"].sudo()
+class OneTapMailMixin:
+    """The status link e-mail of a page with one-tap links, as sent."""
 
     def _send_link(self, ticket=None):
         """Send the status link e-mail (and SMS); the e-mail's link."""
@@ -48,11 +38,28 @@ class OneTapCommon(StatusPageHttpCommon):
         )
         return re.search(r'href="([^"]+)"', mail.body_html).group(1)
 
-    def _path(self, url):
-        return urlsplit(url).path
-
     def _tap_path(self, ticket=None):
-        return self._path(self._send_link(ticket))
+        """The path of a one-tap link just sent for ``ticket``."""
+        return urlsplit(self._send_link(ticket)).path
+
+
+class OneTapCommon(OneTapMailMixin, StatusPageHttpCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.page.write(
+            {
+                "verification_method": "code",
+                "notify_delay": 0,
+                "notify_channel": "both",
+                "email_one_tap": True,
+            }
+        )
+        cls.Tap = cls.env["helpdesk.status.page.tap"].sudo()
+
+    def _tap(self, ticket=None):
+        """The one-tap links of ``ticket`` (by default the test's)."""
+        return self.Tap.search([("ticket_id", "=", (ticket or self.ticket).id)])
 
     def _press(self, path):
         """Press "Open my request" on the one-tap page ``path``."""
@@ -98,13 +105,13 @@ class TestOneTapLinks(OneTapCommon):
         url = self._send_link()
         self.assertEqual(url, self.ticket.status_page_url)
         self.assertNotIn("/tap/", url)
-        self.assertFalse(self.Tap.search([("ticket_id", "=", self.ticket.id)]))
+        self.assertFalse(self._tap())
 
     def test_option_on_email_link_carries_token_stored_hashed(self):
         url = self._send_link()
         self.assertTrue(url.startswith(f"{self.ticket.status_page_url}/tap/"))
         token = TAP_RE.search(url).group(1)
-        tap = self.Tap.search([("ticket_id", "=", self.ticket.id)])
+        tap = self._tap()
         self.assertEqual(len(tap), 1)
         self.assertNotEqual(tap.token_hash, token)
         self.assertNotIn(token, tap.token_hash)
@@ -154,7 +161,7 @@ class TestOneTapLinks(OneTapCommon):
         self.assertNotIn("o_status_timeline", page.text)
         self._get(path)
         self.assertFalse(self._granted())
-        tap = self.Tap.search([("ticket_id", "=", self.ticket.id)])
+        tap = self._tap()
         self.assertEqual(tap.state, "ready")
         # Still usable after the GETs.
         self.assertIn("o_status_timeline", self._press(path).text)
@@ -162,9 +169,7 @@ class TestOneTapLinks(OneTapCommon):
     def test_post_grants_once(self):
         path = self._tap_path()
         self.assertIn("o_status_timeline", self._press(path).text)
-        self.assertEqual(
-            self.Tap.search([("ticket_id", "=", self.ticket.id)]).state, "used"
-        )
+        self.assertEqual(self._tap().state, "used")
         # Another browser (a forwarded e-mail, a scanner) gets nothing.
         self._new_browser()
         response = self._post_tap(path)
@@ -180,7 +185,7 @@ class TestOneTapLinks(OneTapCommon):
         """Two POSTs that both found the link ready: the database's
         conditional UPDATE lets one of them use it."""
         self._send_link()
-        tap = self.Tap.search([("ticket_id", "=", self.ticket.id)])
+        tap = self._tap()
         self.assertIsNone(tap._get_refusal())
         other = self.Tap.browse(tap.id)
         self.assertIsNone(other._get_refusal())
@@ -245,9 +250,7 @@ class TestOneTapLinks(OneTapCommon):
         response = self._get(path)
         self.assertEqual(response.status_code, 404)
         self.assertFalse(self._granted())
-        self.assertEqual(
-            self.Tap.search([("ticket_id", "=", self.ticket.id)]).state, "ready"
-        )
+        self.assertEqual(self._tap().state, "ready")
 
     def test_tampered_token_opens_nothing(self):
         path = self._tap_path()
@@ -297,9 +300,7 @@ class TestOneTapLinks(OneTapCommon):
         self.assertNotIn("o_status_timeline", response.text)
         self.assertIn("Too many attempts from your network", response.text)
         # The link is not used by a refused opening.
-        self.assertEqual(
-            self.Tap.search([("ticket_id", "=", self.ticket.id)]).state, "ready"
-        )
+        self.assertEqual(self._tap().state, "ready")
 
     def test_opening_respects_per_ticket_pause(self):
         path = self._tap_path()
@@ -313,7 +314,7 @@ class TestOneTapLinks(OneTapCommon):
 
     def test_purge_deletes_expired_links(self):
         self._send_link()
-        tap = self.Tap.search([("ticket_id", "=", self.ticket.id)])
+        tap = self._tap()
         with self.mock_datetime_and_now(datetime.now() + timedelta(hours=25)):
             self.env["helpdesk.status.page.challenge"]._cron_purge()
         self.assertFalse(tap.exists())
@@ -358,29 +359,19 @@ class TestOneTapParallel(RealServerCase):
 
 
 @tagged("post_install", "-at_install")
-class TestOneTapBrowser(test_accessibility.TestStatusPageAccessibility):
+class TestOneTapBrowser(OneTapMailMixin, TestStatusPageAccessibility):
     """The one-tap page and its fallback in a browser: axe at 0 violations,
     English and Arabic (phone width too with HSP_SCREENSHOT_DIR)."""
 
-    def _tap_path(self, ticket):
-        with self.mockSMSGateway():
-            ticket._send_status_notifications("link")
-        mail = (
-            self.env["mail.mail"]
-            .sudo()
-            .search(
-                [("model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id)],
-                order="id desc",
-                limit=1,
-            )
-        )
-        return urlsplit(re.search(r'href="([^"]+)"', mail.body_html).group(1)).path
-
-    def test_one_tap_page_then_ticket_then_used(self):
-        self.page.write(
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.page.write(
             {"verification_method": "code", "email_one_tap": True, "notify_delay": 0}
         )
-        for lang in test_accessibility.LANGS:
+
+    def test_one_tap_page_then_ticket_then_used(self):
+        for lang in LANGS:
             with self.subTest(lang=lang):
                 ticket = self._create_ticket(stage_id=self.stage_progress.id)
                 path = self._tap_path(ticket)
@@ -395,10 +386,3 @@ class TestOneTapBrowser(test_accessibility.TestStatusPageAccessibility):
                 self._open(other, self._path(lang, path))
                 other.wait_for_selector(".alert-danger")
                 self._check(other, f"one-tap-used-{lang}")
-
-
-# Only this file's browser test: the inherited ones run in
-# test_accessibility.py.
-for _name, _value in vars(test_accessibility.TestStatusPageAccessibility).items():
-    if _name.startswith("test_") and callable(_value):
-        setattr(TestOneTapBrowser, _name, None)

@@ -6,35 +6,18 @@ same cookies (the session's gone, as after a restart) opens a second
 ticket of the same contact from "Your requests" with no code; Forget this
 device; a code is asked again."""
 
-import json
-import os
-import shutil
-
 from odoo.tests import tagged
-from odoo.tests.common import HOST, TEST_CURSOR_COOKIE_NAME
 
 from ..tools.session import DEVICE_COOKIE
-from .test_accessibility import (
-    AXE_TAGS,
-    AXE_URL,
-    MODULE,
-    _default_axe_path,
-    _format_violations,
-    _unlimited_address_space,
-)
+from .common_browser import PHONE, StatusPageBrowserMixin
 from .test_status_page_http import StatusPageHttpCommon
-
-PHONE = {"width": 390, "height": 844}
 
 
 @tagged("post_install", "-at_install")
-class TestRememberBrowser(StatusPageHttpCommon):
+class TestRememberBrowser(StatusPageBrowserMixin, StatusPageHttpCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        arabic = cls.env["res.lang"]._activate_lang("ar_001")
-        cls.env["ir.module.module"]._load_module_terms([MODULE], ["ar_001"])
-        cls.env["website"].get_current_website().language_ids |= arabic
         cls.page.write(
             {
                 "verification_method": "code",
@@ -45,85 +28,11 @@ class TestRememberBrowser(StatusPageHttpCommon):
             }
         )
 
-    def setUp(self):
-        super().setUp()
-        self.axe_path = os.environ.get("HSP_AXE_PATH") or _default_axe_path()
-        if not os.path.isfile(self.axe_path):
-            self.fail(f"axe-core not found at {self.axe_path}: run scripts/test.sh")
-        try:
-            from playwright.sync_api import sync_playwright
-        except ImportError:
-            self.fail("Playwright is missing: pip install -r test-requirements.txt")
-        self.env.flush_all()
-        with _unlimited_address_space():
-            self.playwright = sync_playwright().start()
-        self.addCleanup(self.playwright.stop)
-        self.browser = self.playwright.chromium.launch(
-            executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        self.addCleanup(self.browser.close)
-
     def _context(self, cookies=None):
-        """A phone's browser context: the test's cursor cookie, ``cookies``
-        kept from an earlier context, no request leaving the test server."""
-        context = self.browser.new_context(
-            viewport=PHONE, is_mobile=True, has_touch=True, locale="en-US"
-        )
-        self.addCleanup(context.close)
-        context.add_cookies(
-            cookies
-            or [
-                {
-                    "name": TEST_CURSOR_COOKIE_NAME,
-                    "value": self.http_request_key,
-                    "domain": HOST,
-                    "path": "/",
-                }
-            ]
-        )
-        context.route("**/*", self._route)
-        page = context.new_page()
-        page.set_default_timeout(30000)
-        return context, page
-
-    def _route(self, route):
-        url = route.request.url
-        if url == self.base_url() + AXE_URL:
-            route.fulfill(path=self.axe_path, content_type="text/javascript")
-        elif url.startswith(self.base_url() + "/"):
-            route.continue_()
-        else:
-            route.abort()
-
-    def _open(self, page, path):
-        page.goto(self.base_url() + path, wait_until="load")
-
-    def _submit(self, page, selector):
-        with page.expect_navigation(wait_until="load"):
-            page.click(selector)
-
-    def _check(self, page, view):
-        page.wait_for_load_state("networkidle")
-        page.add_script_tag(url=AXE_URL)
-        violations = json.loads(
-            page.evaluate(
-                """(tags) => axe.run(document, {
-                    runOnly: {type: "tag", values: tags},
-                    resultTypes: ["violations"],
-                }).then((r) => JSON.stringify(r.violations))""",
-                AXE_TAGS,
-            )
-        )
-        if violations:
-            self.fail(
-                f"axe-core found {len(violations)} violation(s) on {view} "
-                f"({page.url}):\n{_format_violations(violations)}"
-            )
-
-    def _path(self, lang, ticket):
-        path = self._token_path(ticket)
-        return path if lang == "en" else f"/{lang}{path}"
+        """A phone's browser (see ``_new_page``), with ``cookies`` kept from
+        an earlier one: its context and its page."""
+        page = self._new_page(PHONE, mobile=True, cookies=cookies)
+        return page.context, page
 
     def test_remember_then_open_from_your_requests_then_forget(self):
         # Made before any browser request (the test cursor may be left
@@ -143,7 +52,7 @@ class TestRememberBrowser(StatusPageHttpCommon):
     def _journey(self, lang, first, second):
         # Verify by code, Remember ticked (it is by default).
         context, page = self._context()
-        self._open(page, self._path(lang, first))
+        self._open(page, self._path(lang, self._token_path(first)))
         page.fill("#o_status_contact", "customer@example.com")
         self._submit(page, ".o_status_form button[type=submit]")
         page.wait_for_selector("#o_status_remember")
@@ -162,7 +71,7 @@ class TestRememberBrowser(StatusPageHttpCommon):
         context.close()
         mails = self.env["mail.mail"].sudo().search_count([])
         context, page = self._context(cookies)
-        self._open(page, self._path(lang, first))
+        self._open(page, self._path(lang, self._token_path(first)))
         page.wait_for_selector(".o_status_open")
         self.assertFalse(page.is_visible("#o_status_code"))
         self._check(page, f"remembered-{lang}")
@@ -179,7 +88,7 @@ class TestRememberBrowser(StatusPageHttpCommon):
         self._submit(page, ".o_status_forget")
         page.wait_for_selector("#o_status_contact")
         self.assertNotIn(DEVICE_COOKIE, [c["name"] for c in context.cookies()])
-        self._open(page, self._path(lang, first))
+        self._open(page, self._path(lang, self._token_path(first)))
         self.assertFalse(page.is_visible(".o_status_open"))
         page.fill("#o_status_contact", "customer@example.com")
         self._submit(page, ".o_status_form button[type=submit]")

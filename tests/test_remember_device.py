@@ -13,7 +13,7 @@ from odoo.http import HTTPRequest
 from odoo.tests import tagged
 from odoo.tools.misc import hmac
 
-from ..models import helpdesk_status_page_device as device_module
+from ..models import helpdesk_status_page_token_mixin as token_module
 from ..models.helpdesk_status_page_challenge import OPENS_PER_HOUR
 from ..tools.session import DEVICE_COOKIE
 from .common_remember import RememberCommon
@@ -117,7 +117,7 @@ class TestRememberDevice(RememberCommon):
         self.assertNotIn(token, [str(value) for value in columns.values()])
         self.assertNotIn("customer@example.com", [str(v) for v in columns.values()])
         with patch.object(
-            device_module, "consteq", wraps=device_module.consteq
+            token_module, "consteq", wraps=token_module.consteq
         ) as consteq:
             self.assertEqual(self.Device._find(self.page, token), device)
         self.assertTrue(

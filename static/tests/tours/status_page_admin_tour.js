@@ -1,14 +1,15 @@
 /** @odoo-module **/
 // License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 // An admin sets a status page up from scratch in the backend, clicking what a
-// person clicks: a new page for a team, a ticket field and a team property
-// chosen through the field picker, save, preview. The preview opens in a new
-// browser tab; the tour follows it in its own tab.
+// person clicks: a new page for a team, its options in every tab, a ticket
+// field and a team property chosen through the field picker, save, preview.
+// The preview opens in a new browser tab; the tour follows it in its own tab.
 import {browser} from "@web/core/browser/browser";
 import {registry} from "@web/core/registry";
 import {stepUtils} from "@web_tour/tour_service/tour_utils";
 
 const FIELDS = ".o_field_widget[name=field_ids]";
+const ACTIVE_TAB = ".o_notebook .tab-pane.active";
 
 function line(number) {
     return `${FIELDS} .o_data_row:nth-child(${number}).o_selected_row`;
@@ -29,6 +30,63 @@ function pickFieldSteps(number, search, option) {
         {
             content: "The picker offers the ticket field",
             trigger: `.o-autocomplete--dropdown-item a:contains(${option})`,
+            run: "click",
+        },
+    ];
+}
+
+function openTab(name) {
+    return {trigger: `.o_notebook .nav-link[name=${name}]`, run: "click"};
+}
+
+// The page's options an admin sets in the header and the tabs, as checkboxes,
+// a radio, numbers and hours (the Fields tab's switch is set with its lines).
+function pageOptionSteps() {
+    return [
+        {
+            content: "Offer the page in the website's menu",
+            trigger: ".o_form_view .o_field_widget[name=website_menu] input:not(:checked)",
+            run: "click",
+        },
+        {
+            content: "The Verification tab shows first",
+            trigger: `${ACTIVE_TAB} .o_field_widget[name=remember_days] input`,
+            run: "edit 60",
+        },
+        {
+            trigger: `${ACTIVE_TAB} .o_field_widget[name=email_one_tap] input:not(:checked)`,
+            run: "click",
+        },
+        {
+            content: "The one-tap links' hours show once they are on",
+            trigger: `${ACTIVE_TAB} .o_field_widget[name=email_one_tap_hours] input`,
+            run: "edit 12",
+        },
+        openTab("content"),
+        {
+            content: "Times in the customer's zone",
+            trigger: `${ACTIVE_TAB} .o_field_widget[name=times_zone] input[data-value=customer]`,
+            run: "click",
+        },
+        openTab("notifications"),
+        {
+            content: "Switch quiet hours on",
+            trigger: `${ACTIVE_TAB} .o_field_widget[name=quiet_hours_enabled] input:not(:checked)`,
+            run: "click",
+        },
+        {
+            content: "Its hours show once it is on",
+            trigger: `${ACTIVE_TAB} .o_field_widget[name=quiet_start] input`,
+            run: "edit 22:30",
+        },
+        {
+            trigger: `${ACTIVE_TAB} .o_field_widget[name=quiet_end] input`,
+            run: "edit 06:45",
+        },
+        openTab("customer_actions"),
+        {
+            content: "No activity for the agent on a customer's reply",
+            trigger: `${ACTIVE_TAB} .o_field_widget[name=reply_activity] input:checked`,
             run: "click",
         },
     ];
@@ -93,6 +151,7 @@ registry.category("web_tour.tours").add("helpdesk_status_page_admin_tour", {
         {
             trigger: ".o_field_widget[name=team_ids] .o_data_row:contains(Printer team)",
         },
+        ...pageOptionSteps(),
         {
             content: "The rate limits wait in the Advanced tab, at the end",
             trigger: ".o_notebook .nav-link[name=advanced]",
@@ -104,6 +163,11 @@ registry.category("web_tour.tours").add("helpdesk_status_page_admin_tour", {
         {
             content: "Open the Fields tab",
             trigger: ".o_notebook .nav-link[name=fields]",
+            run: "click",
+        },
+        {
+            content: "Leave no field out: a dash shows where a ticket has no value",
+            trigger: `${ACTIVE_TAB} .o_field_widget[name=hide_empty_fields] input:checked`,
             run: "click",
         },
         ...pickFieldSteps(1, "Priority", "Priority"),
