@@ -43,3 +43,4 @@ from . import test_my_requests
 from . import test_remember_browser
 from . import test_one_tap_links
 from . import test_replica
+from . import test_scale
