@@ -15,3 +15,4 @@ from . import helpdesk_status_page_tap
 from . import helpdesk_status_grant
 from . import helpdesk_status_page_visit
 from . import website_menu
+from . import mail_message

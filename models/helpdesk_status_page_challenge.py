@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import math
+import threading
 from collections import namedtuple
 from datetime import timedelta
 
@@ -19,6 +20,8 @@ DAY = timedelta(days=1)
 # Opens of one ticket with no code (remembered device, "Your requests") per
 # hour: a grant lasts hours, so a customer needs a few at most.
 OPENS_PER_HOUR = 20
+# Old rows the purge cron deletes per batch (and commits).
+PURGE_BATCH_SIZE = 1000
 
 # A public limit: the rows it counts (their ``kind``), whose rows (``per``:
 # one network, one ticket, one ticket's channel, or the ticket's latest
@@ -99,8 +102,11 @@ class HelpdeskStatusPageChallenge(models.Model):
 
     def init(self):
         res = super().init()
+        # The purge cron reads old rows by date.
         self.env.cr.execute(
             """
+            CREATE INDEX IF NOT EXISTS helpdesk_status_page_challenge_date_index
+                ON helpdesk_status_page_challenge (create_date);
             CREATE INDEX IF NOT EXISTS helpdesk_status_page_challenge_ticket_index
                 ON helpdesk_status_page_challenge (ticket_id, kind, create_date)
                 WHERE ticket_id IS NOT NULL;
@@ -572,10 +578,27 @@ class HelpdeskStatusPageChallenge(models.Model):
     # === BUSINESS METHODS: CRON ===#
 
     @api.model
-    def _cron_purge(self):
-        """Delete rows older than the longest window any limit looks at, and
-        the lock rows of the keys seen so far (made again on next use)."""
-        self.sudo().search([("create_date", "<", fields.Datetime.now() - DAY)]).unlink()
+    def _cron_purge(self, batch_size=PURGE_BATCH_SIZE):
+        """Delete rows older than the longest window any limit looks at,
+        ``batch_size`` at a time (each batch committed, in the same number
+        of queries, in bounded memory), and the lock rows of the keys seen
+        so far (made again on next use)."""
+        domain = [("create_date", "<", fields.Datetime.now() - DAY)]
+        Challenge = self.sudo()
+        Cron = self.env["ir.cron"]
+        auto_commit = not getattr(threading.current_thread(), "testing", False)
+        remaining = Challenge.search_count(domain)
+        done, last_id = 0, 0
+        while batch := Challenge.search(
+            domain + [("id", ">", last_id)], order="id", limit=batch_size
+        ):
+            last_id = batch[-1].id
+            batch.unlink()
+            done, remaining = done + len(batch), max(remaining - len(batch), 0)
+            Cron._notify_progress(done=done, remaining=remaining)
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env.invalidate_all()
         self.env["helpdesk.status.page.lock"]._purge()
         self.env["helpdesk.status.page.device"]._purge()
         self.env["helpdesk.status.page.tap"]._purge()

@@ -215,10 +215,14 @@ class HelpdeskTicket(models.Model):
         "may be apologised for again, the same one never.",
     )
 
+    # Stored, kept by the messages (``mail.message``: create, write, unlink)
+    # and the contact (``write``), so that agents' filter reads one partial
+    # index, not the last message of every ticket (SPEC §17).
     status_customer_replied = fields.Boolean(
         string="Customer replied",
-        compute="_compute_status_customer_replied",
-        search="_search_status_customer_replied",
+        default=False,
+        readonly=True,
+        copy=False,
         help="The last public message of the ticket is the customer's: it "
         "waits for an answer.",
     )
@@ -278,11 +282,18 @@ class HelpdeskTicket(models.Model):
                     ON helpdesk_ticket ((%s), company_id);
                 DROP INDEX IF EXISTS helpdesk_ticket_upper_number_index;
                 DROP INDEX IF EXISTS helpdesk_ticket__status_token_index;
+                CREATE INDEX IF NOT EXISTS helpdesk_ticket_customer_replied_index
+                    ON helpdesk_ticket (priority DESC, sequence, number DESC, id DESC)
+                    WHERE status_customer_replied;
                 """,
                 SQL(NUMBER_KEY_SQL),
                 SQL(NUMBER_DIGITS_SQL),
             )
         )
+        # Agents' "Customer replied" list reads the index in its order
+        # (helpdesk_mgmt's _order), whatever the number of tickets.
+        # Tickets from before the flag was stored (or inserted in SQL).
+        self._fill_status_customer_replied()
         return res
 
     # === COMPUTE METHODS ===#
@@ -386,23 +397,6 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             ticket.status_page_last_view = last_views.get(ticket.id, False)
 
-    def _compute_status_customer_replied(self):
-        self.flush_model(["partner_id"])
-        self.env["mail.message"].flush_model()
-        ids = [ticket_id for ticket_id in self.ids if isinstance(ticket_id, int)]
-        replied = set(self._query_customer_replied(ids)) if ids else set()
-        for ticket in self:
-            ticket.status_customer_replied = ticket.id in replied
-
-    def _search_status_customer_replied(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise NotImplementedError(operator)
-        self.env["mail.message"].flush_model()
-        self.flush_model(["partner_id"])
-        ids = self._query_customer_replied()
-        positive = (operator == "=") == value
-        return [("id", "in" if positive else "not in", ids)]
-
     # === CRUD METHODS ===#
 
     @api.model_create_multi
@@ -434,6 +428,8 @@ class HelpdeskTicket(models.Model):
             self.filtered(
                 lambda t: t._get_status_contacts() != old_contacts[t.id]
             )._revoke_status_access()
+        if "partner_id" in vals:
+            self._update_status_customer_replied(self.ids)
         return res
 
     # === ACTION METHODS ===#
@@ -1059,26 +1055,39 @@ class HelpdeskTicket(models.Model):
         )
 
     @api.model
-    def _query_customer_replied(self, ids=None):
-        """Tickets whose last public message is from their contact, in one
-        query (among ``ids`` when given)."""
+    def _update_status_customer_replied(self, ids):
+        """Store whether each ticket of ``ids`` waits for an answer: its
+        last public message is from its contact. One query for the batch."""
+        if not ids:
+            return
+        self._write_status_customer_replied(SQL("t.id = ANY(%s)", list(ids)))
+        self.browse(ids).invalidate_recordset(["status_customer_replied"])
+
+    @api.model
+    def _fill_status_customer_replied(self):
+        """Store the flag of every ticket that has none yet: tickets from
+        before it was stored, or inserted in SQL."""
+        self._write_status_customer_replied(SQL("t.status_customer_replied IS NULL"))
+        self.invalidate_model(["status_customer_replied"])
+
+    @api.model
+    def _write_status_customer_replied(self, where):
+        self.env["mail.message"].flush_model()
+        self.flush_model(["partner_id"])
         self.env.cr.execute(
             SQL(
                 """
-                SELECT t.id FROM helpdesk_ticket t
-                  JOIN LATERAL (
-                      SELECT m.author_id FROM mail_message m
-                       WHERE m.res_id = t.id AND %(public)s
-                       ORDER BY m.id DESC LIMIT 1
-                  ) last ON last.author_id = t.partner_id
-                 WHERE %(all)s OR t.id = ANY(%(ids)s)
+                UPDATE helpdesk_ticket t
+                   SET status_customer_replied = COALESCE(t.partner_id = (
+                       SELECT m.author_id FROM mail_message m
+                        WHERE m.res_id = t.id AND %(public)s
+                        ORDER BY m.id DESC LIMIT 1), FALSE)
+                 WHERE %(where)s
                 """,
                 public=self._get_public_message_sql(),
-                all=ids is None,
-                ids=ids or [0],
+                where=where,
             )
         )
-        return [row[0] for row in self.env.cr.fetchall()]
 
     def _is_status_customer(self, author_id, email_from):
         """Whether a message of this author is the customer's own."""
@@ -1784,6 +1793,8 @@ class HelpdeskTicket(models.Model):
             Cron._notify_progress(done=done, remaining=remaining)
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+            # What a batch read leaves the cache: memory stays a batch's.
+            self.env.invalidate_all()
 
     def _notify_status_late(self):
         """Send the "running late" message to these tickets' customers where

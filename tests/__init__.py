@@ -45,3 +45,4 @@ from . import test_one_tap_links
 from . import test_replica
 from . import test_replica_server
 from . import test_contact_keys_install
+from . import test_scale
