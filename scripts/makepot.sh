@@ -16,6 +16,19 @@ odoo_cmd -d "$DB" -i "$MODULE" --without-demo=all --stop-after-init --no-http \
 odoo_cmd -d "$DB" --i18n-export="$POT" --modules="$MODULE" --stop-after-init \
     --no-http --log-level=warn
 dropdb --if-exists "$DB"
+# Odoo extracts the strings of every file under the module's directory, the
+# bridges' too: theirs belong to their own catalogues.
+"$ODOO_PYTHON" - "$POT" <<'PYTHON'
+import sys
+
+import polib
+
+pot = polib.pofile(sys.argv[1], wrapwidth=78)
+for entry in [e for e in pot if e.occurrences]:
+    if all("/bridges/" in path for path, _line in entry.occurrences):
+        pot.remove(entry)
+pot.save()
+PYTHON
 # Values this module's data sets on helpdesk_mgmt's records (default stages'
 # customer labels), which Odoo's export of this module leaves out.
 foreign=$(mktemp --suffix=.pot)
