@@ -2,7 +2,8 @@
 # Runs the whole test suite on a throwaway database: this module's tests
 # (models, controllers, browser tours), helpdesk_mgmt's own tests and those of
 # the OCA helpdesk addons it lives beside (test-requirements.txt), with this
-# module installed, through pytest-odoo.
+# module installed, and the WhatsApp bridge's with OCA's mail_gateway_whatsapp
+# and mail_gateway, through pytest-odoo.
 set -euo pipefail
 # shellcheck source=scripts/common.sh
 source "$(dirname "$0")/common.sh"
@@ -29,10 +30,10 @@ dropdb --if-exists "$DB"
 # OCA helpdesk addons installed with this module: their suites must stay green.
 NEIGHBOURS=(helpdesk_mgmt_rating helpdesk_mgmt_sla helpdesk_motive
     helpdesk_mgmt_portal_follower)
-# HSP_WHATSAPP=1 adds the WhatsApp bridge (bridges/) with OCA's
-# mail_gateway_whatsapp and mail_gateway, and their suites.
+# The WhatsApp bridge (bridges/) with OCA's mail_gateway_whatsapp and
+# mail_gateway, and their suites; HSP_WHATSAPP=0 leaves them out.
 BRIDGES=()
-if [ "${HSP_WHATSAPP:-0}" = 1 ]; then
+if [ "${HSP_WHATSAPP:-1}" = 1 ]; then
     NEIGHBOURS+=(mail_gateway mail_gateway_whatsapp)
     BRIDGES+=(helpdesk_mgmt_status_page_whatsapp)
 fi

@@ -14,6 +14,7 @@
     "development_status": "Alpha",
     "depends": ["helpdesk_mgmt_status_page", "mail_gateway_whatsapp"],
     "data": ["views/helpdesk_status_page_views.xml"],
+    "demo": ["demo/mail_whatsapp_template_demo.xml"],
     "auto_install": True,
     "installable": True,
 }

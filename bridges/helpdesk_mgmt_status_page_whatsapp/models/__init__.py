@@ -1,3 +1,5 @@
 from . import helpdesk_status_page
 from . import helpdesk_ticket
 from . import mail_whatsapp_template
+from . import mail_whatsapp_template_variable
+from . import mail_notification

@@ -1,1 +1,2 @@
 from . import test_whatsapp_status
+from . import test_whatsapp_outbound
