@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from unittest.mock import MagicMock, patch
 
 import requests
+from markupsafe import Markup
 
 from odoo import Command, fields
 from odoo.tests import tagged
@@ -489,9 +490,9 @@ class TestWhatsappReplyWindow(WhatsappOutboundCommon):
     """An agent's public reply: text inside Meta's 24-hour window, the
     status template after it, SMS then e-mail when refused."""
 
-    def _reply(self, body="<p>Your printer is <b>fixed</b>.</p>", **kwargs):
+    def _reply(self, body=None, **kwargs):
         return self.ticket.with_user(self.user_admin).message_post(
-            body=body,
+            body=body or Markup("<p>Your printer is <b>fixed</b>.</p>"),
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
             **kwargs,
@@ -588,3 +589,45 @@ class TestWhatsappReplyWindow(WhatsappOutboundCommon):
             self.page.notify_channel = "email"
             self._reply()
         post.assert_not_called()
+
+
+@tagged("post_install", "-at_install")
+class TestWhatsappDemoTemplates(StatusPageCommon):
+    """The demo templates are ready to submit to Meta: one name per kind
+    across English, Arabic and Polish, example values for every variable,
+    no variable opening or closing the body, the status link button."""
+
+    def test_demo_templates_export(self):
+        prefix = "helpdesk_mgmt_status_page_whatsapp.whatsapp_template_"
+        ticket = self.ticket
+        for kind in ("received", "status", "late", "link"):
+            templates = self.env["mail.whatsapp.template"]
+            for lang in ("en", "ar", "pl"):
+                templates |= self.env.ref(f"{prefix}{kind}_{lang}")
+            self.assertEqual(len(set(templates.mapped("template_name"))), 1)
+            self.assertEqual(set(templates.mapped("language")), {"en", "ar", "pl"})
+            for template in templates:
+                values = template._prepare_values_to_export()
+                self.assertEqual(values["category"], "UTILITY")
+                body, buttons = values["components"]
+                variables = template.variable_ids.filtered(
+                    lambda v: v.line_type == "body"
+                )
+                self.assertEqual(len(body["example"]["body_text"][0]), len(variables))
+                self.assertNotIn("Sample Value", body["example"]["body_text"][0])
+                text = body["text"]
+                self.assertFalse(text.startswith("{{") or text.endswith("}}"))
+                self.assertEqual(
+                    buttons["buttons"][0]["url"], "https://help.example.com/{{1}}"
+                )
+                self.assertNotEqual(buttons["buttons"][0]["text"], "1")
+                # Every variable renders from the ticket.
+                message = template.with_context(
+                    default_res_id=ticket.id
+                ).render_body_message()
+                self.assertIn(ticket.number, message)
+                self.assertNotIn("{{", message)
+                button_value = template.button_ids.variable_ids._get_variables_value(
+                    ticket
+                )
+                self.assertEqual(button_value, {"button-{{1}}": ticket.status_page_url})
