@@ -55,19 +55,19 @@ for name in sys.argv[1:]:
 # Arguments replace the default test paths (e.g. one file while developing).
 if [ $# -gt 0 ]; then
     # pytest-odoo names a test module after its directory: paths in the
-    # clone go through the module's link in the addons directory.
-    # The bridges' own directories already carry their module names.
+    # clone go through the module's (or the bridge's) link in the addons
+    # directory.
     targets=()
     for target in "$@"; do
         case $target in
-        "$REPO_DIR"/bridges/*) targets+=("$target") ;;
+        "$REPO_DIR"/bridges/*) targets+=("$ADDONS_DIR/${target#"$REPO_DIR"/bridges/}") ;;
         *) targets+=("${target/#"$REPO_DIR"\//$ADDONS_DIR/$MODULE/}") ;;
         esac
     done
 else
     targets=("$ADDONS_DIR/$MODULE/tests" "${OTHER_TESTS[@]}")
     for bridge in "${BRIDGES[@]}"; do
-        targets+=("$REPO_DIR/bridges/$bridge/tests")
+        targets+=("$ADDONS_DIR/$bridge/tests")
     done
 fi
 cd "$WORK_DIR"
