@@ -101,8 +101,13 @@ prepare_addons_dir() {
     mkdir -p "$ADDONS_DIR"
     ln -sfn "$REPO_DIR" "$ADDONS_DIR/$MODULE"
     # The optional bridge addons (bridges/<name>/) are found under their own
-    # names; each installs only beside the addons it bridges to.
-    ODOO_ADDONS_PATH="$("$ODOO_PYTHON" -c 'import odoo.addons as a; print(",".join(a.__path__))'),$ADDONS_DIR,$REPO_DIR/bridges"
+    # names, linked beside it (pytest-odoo then names their tests as it
+    # names the module's); each installs only beside the addons it bridges to.
+    local bridge
+    for bridge in "$REPO_DIR"/bridges/*/; do
+        ln -sfn "${bridge%/}" "$ADDONS_DIR/$(basename "$bridge")"
+    done
+    ODOO_ADDONS_PATH="$("$ODOO_PYTHON" -c 'import odoo.addons as a; print(",".join(a.__path__))'),$ADDONS_DIR"
 }
 
 odoo_cmd() {

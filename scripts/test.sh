@@ -2,7 +2,8 @@
 # Runs the whole test suite on a throwaway database: this module's tests
 # (models, controllers, browser tours), helpdesk_mgmt's own tests and those of
 # the OCA helpdesk addons it lives beside (test-requirements.txt), with this
-# module installed, through pytest-odoo.
+# module installed, and the WhatsApp bridge's with OCA's mail_gateway_whatsapp
+# and mail_gateway, through pytest-odoo.
 set -euo pipefail
 # shellcheck source=scripts/common.sh
 source "$(dirname "$0")/common.sh"
@@ -29,10 +30,10 @@ dropdb --if-exists "$DB"
 # OCA helpdesk addons installed with this module: their suites must stay green.
 NEIGHBOURS=(helpdesk_mgmt_rating helpdesk_mgmt_sla helpdesk_motive
     helpdesk_mgmt_portal_follower)
-# HSP_WHATSAPP=1 adds the WhatsApp bridge (bridges/) with OCA's
-# mail_gateway_whatsapp and mail_gateway, and their suites.
+# The WhatsApp bridge (bridges/) with OCA's mail_gateway_whatsapp and
+# mail_gateway, and their suites; HSP_WHATSAPP=0 leaves them out.
 BRIDGES=()
-if [ "${HSP_WHATSAPP:-0}" = 1 ]; then
+if [ "${HSP_WHATSAPP:-1}" = 1 ]; then
     NEIGHBOURS+=(mail_gateway mail_gateway_whatsapp)
     BRIDGES+=(helpdesk_mgmt_status_page_whatsapp)
 fi
@@ -54,19 +55,19 @@ for name in sys.argv[1:]:
 # Arguments replace the default test paths (e.g. one file while developing).
 if [ $# -gt 0 ]; then
     # pytest-odoo names a test module after its directory: paths in the
-    # clone go through the module's link in the addons directory.
-    # The bridges' own directories already carry their module names.
+    # clone go through the module's (or the bridge's) link in the addons
+    # directory.
     targets=()
     for target in "$@"; do
         case $target in
-        "$REPO_DIR"/bridges/*) targets+=("$target") ;;
+        "$REPO_DIR"/bridges/*) targets+=("$ADDONS_DIR/${target#"$REPO_DIR"/bridges/}") ;;
         *) targets+=("${target/#"$REPO_DIR"\//$ADDONS_DIR/$MODULE/}") ;;
         esac
     done
 else
     targets=("$ADDONS_DIR/$MODULE/tests" "${OTHER_TESTS[@]}")
     for bridge in "${BRIDGES[@]}"; do
-        targets+=("$REPO_DIR/bridges/$bridge/tests")
+        targets+=("$ADDONS_DIR/$bridge/tests")
     done
 fi
 cd "$WORK_DIR"

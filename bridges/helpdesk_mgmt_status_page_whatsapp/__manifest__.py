@@ -17,6 +17,7 @@
         "views/helpdesk_status_page_views.xml",
         "views/status_page_code_templates.xml",
     ],
+    "demo": ["demo/mail_whatsapp_template_demo.xml"],
     "auto_install": True,
     "installable": True,
 }

@@ -76,3 +76,17 @@ class HelpdeskStatusPage(models.Model):
             "late": self.whatsapp_template_late_id,
             "link": self.whatsapp_template_link_id,
         }[kind]
+
+    def _get_status_fallback_templates(self, kind):
+        """The page's e-mail and SMS templates of a message kind, sent
+        instead of a WhatsApp message that failed.
+
+        :return: ``(mail.template, sms.template)``, maybe empty
+        """
+        self.ensure_one()
+        return {
+            "create": (self.mail_template_create_id, self.sms_template_create_id),
+            "status": (self.mail_template_id, self.sms_template_id),
+            "late": (self.mail_template_late_id, self.sms_template_late_id),
+            "link": (self.mail_template_link_id, self.sms_template_link_id),
+        }[kind]

@@ -1,19 +1,63 @@
 # Copyright 2026 helpdesk_mgmt_status_page contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
+from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools import is_html_empty
 
 from odoo.addons.helpdesk_mgmt_status_page.tools.contact import mask_phone
 
+from ..tools.phone import is_mobile_number
+
 _logger = logging.getLogger(__name__)
+
+# Meta's customer-service window: after the customer's last WhatsApp
+# message, free text may be sent for this long; only templates after it.
+WHATSAPP_WINDOW = timedelta(hours=24)
+MESSAGE_KINDS = [
+    ("create", "Creation"),
+    ("status", "Status change"),
+    ("late", "Running late"),
+    ("link", "Status link"),
+]
 
 
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
+    # === FIELDS ===#
+
     status_whatsapp_last_inbound = fields.Datetime(
-        string="Last WhatsApp message received", copy=False, readonly=True
+        string="Last WhatsApp message received",
+        copy=False,
+        readonly=True,
+        help="When the customer last wrote about this ticket on WhatsApp: "
+        "an agent's public reply is sent as text within the 24 hours after "
+        "it (Meta's customer-service window), as the status template after.",
+    )
+    status_whatsapp_held_kind = fields.Selection(
+        MESSAGE_KINDS,
+        string="Held status WhatsApp message",
+        copy=False,
+        readonly=True,
+        help="The status WhatsApp message held by the customer's quiet hours "
+        'until "Status SMS held until", as a held SMS is.',
+    )
+    status_whatsapp_message_ref = fields.Char(
+        string="Last status WhatsApp message",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="Meta's id of the last WhatsApp message sent to the customer: "
+        "when Meta reports later that it failed, the message of the same "
+        "kind goes by SMS, then e-mail.",
+    )
+    status_whatsapp_message_kind = fields.Selection(
+        MESSAGE_KINDS,
+        string="Kind of the last status WhatsApp message",
+        copy=False,
+        readonly=True,
     )
     status_last_notified = fields.Datetime(
         string="Customer last notified",
@@ -27,20 +71,197 @@ class HelpdeskTicket(models.Model):
     # === BUSINESS METHODS: NOTIFICATIONS AND QUIET HOURS ===#
 
     def _send_status_notifications_for_page(self, page, kind):
-        """A page whose channel is WhatsApp sends its status messages as
-        the page's WhatsApp template; the main module then records the
-        status as notified, as for its own channels (which it skips)."""
+        """WhatsApp first. A page whose channel is *WhatsApp* sends every
+        ticket's status message as its WhatsApp template; *auto* does so for
+        the tickets with a mobile number when the page has a WhatsApp
+        gateway and a template of this kind, and sends its usual channels
+        to the others. A failed WhatsApp message falls back to SMS, then
+        e-mail. The main module records the status as notified."""
         if page.notify_channel == "whatsapp":
-            self._send_status_whatsapp(page, kind)
-        res = super()._send_status_notifications_for_page(page, kind)
+            self._send_or_hold_status_whatsapp(page, kind)
+            # Its "whatsapp" channel sends nothing there.
+            res = super()._send_status_notifications_for_page(page, kind)
+        else:
+            by_whatsapp = self._get_status_whatsapp_recipients(page, kind)
+            if by_whatsapp:
+                by_whatsapp._send_or_hold_status_whatsapp(page, kind)
+            res = super(
+                HelpdeskTicket, self - by_whatsapp
+            )._send_status_notifications_for_page(page, kind)
+            by_whatsapp._mark_status_notified(kind)
+        # Whatever the channel: a WhatsApp message from a number with several
+        # open tickets goes to the one notified last.
         self.sudo().write({"status_last_notified": fields.Datetime.now()})
         return res
 
+    def _mark_status_notified(self, kind):
+        """Record the status as told, as the main module does after its own
+        channels: every message carries the link, a regenerated one is now
+        sent. "Running late" tells no status."""
+        if kind == "late":
+            return
+        for stage, tickets in self.grouped("stage_id").items():
+            tickets.sudo().write(
+                {"status_notified_stage_id": stage.id, "status_link_unsent": False}
+            )
+
+    def _send_or_hold_status_whatsapp(self, page, kind):
+        """Send the status WhatsApp message now, except to customers inside
+        their page's quiet hours (the customer's zone, as for SMS): theirs
+        waits for the end of the quiet hours in the held SMS's time field,
+        sent by the same cron (the latest held message replaces an earlier
+        one)."""
+        now = fields.Datetime.now()
+        held = {}
+        if page.quiet_hours_enabled:
+            for ticket in self.filtered("partner_phone"):
+                tz = ticket._get_status_customer_tz()
+                due = page._get_quiet_hours_end(now, tz)
+                if due:
+                    held[ticket] = (due, tz)
+        held_tickets = self.browse([ticket.id for ticket in held])
+        (self - held_tickets)._send_status_whatsapp(page, kind)
+        if not held:
+            return
+        for ticket, (due, _tz) in held.items():
+            ticket.sudo().write(
+                {"status_sms_due": due, "status_whatsapp_held_kind": kind}
+            )
+        self.env.ref(
+            "helpdesk_mgmt_status_page.ir_cron_send_status_notifications"
+        )._trigger(at=sorted({due for due, _tz in held.values()}))
+        held_tickets._message_log_batch(
+            {
+                ticket.id: self.env._(
+                    "Status WhatsApp message held until %(time)s %(zone)s, the "
+                    "end of the customer's quiet hours.",
+                    time=ticket._format_status_time(due, tz),
+                    zone=tz,
+                )
+                for ticket, (due, tz) in held.items()
+            }
+        )
+
+    @api.model
+    def _send_held_status_sms(self):
+        """Also send the WhatsApp messages whose quiet hours are over, except
+        where the page was disabled meanwhile (noted by the main module)."""
+        due = self.with_context(active_test=False).search(
+            [
+                ("status_sms_due", "<=", fields.Datetime.now()),
+                ("status_whatsapp_held_kind", "!=", False),
+            ]
+        )
+        by_kind = due.grouped("status_whatsapp_held_kind")
+        due.sudo().write({"status_whatsapp_held_kind": False})
+        res = super()._send_held_status_sms()
+        for kind, tickets in by_kind.items():
+            tickets = tickets.filtered("status_page_id.active")
+            for page, page_tickets in tickets.grouped("status_page_id").items():
+                page_tickets._send_status_whatsapp(page, kind)
+        return res
+
+    # === BUSINESS METHODS: CONVERSATION AND CUSTOMER ACTIONS ===#
+
+    def _message_post_after_hook(self, message, msg_values):
+        res = super()._message_post_after_hook(message, msg_values)
+        if self._is_status_whatsapp_reply(message):
+            self._send_status_whatsapp_reply(message)
+        return res
+
+    def _is_status_whatsapp_reply(self, message):
+        """Whether ``message`` is an agent's public reply to be sent to the
+        customer by WhatsApp: an internal user's public comment with text,
+        on a ticket its page would send WhatsApp messages to."""
+        if len(self) != 1 or not self.status_page_id.active:
+            return False
+        if (
+            message.is_internal
+            or message.message_type != "comment"
+            or message.subtype_id.id
+            != self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+            or is_html_empty(message.body)
+        ):
+            return False
+        author = message.author_id
+        if not author or author == self.partner_id:
+            return False
+        if not any(not user.share for user in author.sudo().user_ids):
+            return False
+        return bool(self._get_status_whatsapp_recipients(self.status_page_id))
+
+    def _send_status_whatsapp_reply(self, message):
+        """Send an agent's public reply by WhatsApp: as text inside Meta's
+        24-hour window (the customer wrote on WhatsApp less than 24 hours
+        ago), else as the page's status template, whose button opens the
+        page with the reply. A failure falls back to the status SMS, then
+        the status e-mail; the chatter says what went where."""
+        self.ensure_one()
+        ticket = self.sudo()
+        page = ticket.status_page_id
+        gateway = page.whatsapp_gateway_id
+        number = ticket._format_status_phone()
+        masked = ticket._mask_status_phone(number)
+        last_inbound = ticket.status_whatsapp_last_inbound
+        if last_inbound and fields.Datetime.now() - last_inbound <= WHATSAPP_WINDOW:
+            failure = ticket._post_status_whatsapp(gateway, number, body=message.body)
+            note = self.env._(
+                "Reply sent by WhatsApp to %(phone)s as text: the customer "
+                "wrote on WhatsApp within the last 24 hours.",
+                phone=masked,
+            )
+        else:
+            template = page._get_status_whatsapp_template("status")
+            if template:
+                failure = ticket._post_status_whatsapp(
+                    gateway, number, template=template
+                )
+            else:
+                failure = self.env._("the page has no WhatsApp status template")
+            note = self.env._(
+                "Reply announced by WhatsApp to %(phone)s with the status "
+                "template: the customer has not written on WhatsApp in the "
+                "last 24 hours.",
+                phone=masked,
+            )
+        if failure:
+            note = self.env._(
+                "The reply could not be sent by WhatsApp to %(phone)s: %(error)s.",
+                phone=masked,
+                error=failure,
+            )
+            fallback = ticket._send_status_fallback(page, "status")
+            note = f"{note} {fallback[ticket]}"
+        ticket._message_log(body=note)
+
     # === BUSINESS METHODS: WHATSAPP ===#
+
+    def _get_status_whatsapp_recipients(self, page, kind=None):
+        """The tickets ``page`` sends its WhatsApp message to: all of them
+        when its channel is *WhatsApp*; with *auto*, those with a mobile
+        number, when the page has a WhatsApp gateway (and a template of
+        ``kind``, when given).
+
+        :param str kind: ``create``, ``status``, ``late`` or ``link``
+        """
+        channel = page.notify_channel
+        if channel == "whatsapp":
+            return self
+        if channel != "auto" or not page.whatsapp_gateway_id:
+            return self.browse()
+        if kind and not page._get_status_whatsapp_template(kind):
+            return self.browse()
+        return self.filtered(lambda t: is_mobile_number(t._format_status_phone()))
+
+    def _mask_status_phone(self, number):
+        """``number`` (E.164) as the chatter shows it: ``+966 •• ••• 4567``."""
+        self.ensure_one()
+        return mask_phone(number, self._get_status_phone_country().phone_code)
 
     def _send_status_whatsapp(self, page, kind):
         """Send the page's WhatsApp template of ``kind`` to each ticket's
-        phone, one per ticket, and note the outcome on the ticket's chatter.
+        phone, one per ticket, fall back to SMS, then e-mail, where it
+        failed, and note the outcome on the ticket's chatter.
 
         :param page: the tickets' ``helpdesk.status.page``
         :param str kind: ``create``, ``status``, ``late`` or ``link``
@@ -48,6 +269,7 @@ class HelpdeskTicket(models.Model):
         gateway = page.whatsapp_gateway_id
         template = page._get_status_whatsapp_template(kind)
         notes = {}
+        failed = self.browse()
         for ticket in self:
             number = ticket._format_status_phone()
             if not (gateway and template):
@@ -60,39 +282,156 @@ class HelpdeskTicket(models.Model):
                     "No phone number: the status WhatsApp message was not sent."
                 )
             else:
-                notes[ticket.id] = ticket._send_status_whatsapp_template(
-                    gateway.sudo(), template, number
+                masked = ticket._mask_status_phone(number)
+                failure = ticket._post_status_whatsapp(
+                    gateway.sudo(), number, template=template, kind=kind
                 )
+                if failure:
+                    failed |= ticket
+                    notes[ticket.id] = self.env._(
+                        "The status WhatsApp message to %(phone)s could not be "
+                        "sent: %(error)s.",
+                        phone=masked,
+                        error=failure,
+                    )
+                else:
+                    notes[ticket.id] = self.env._(
+                        "Status link sent by WhatsApp to %(phone)s.", phone=masked
+                    )
+        for ticket, note in failed._send_status_fallback(page, kind).items():
+            notes[ticket.id] = f"{notes[ticket.id]} {note}"
         self._message_log_batch(notes)
 
-    def _send_status_whatsapp_template(self, gateway, template, number):
-        """Send one ticket's status template by WhatsApp, in the customer's
-        language, to its E.164 ``number``.
+    def _post_status_whatsapp(
+        self, gateway, number, body=None, template=None, kind="status"
+    ):
+        """Send one WhatsApp message to the ticket's E.164 ``number``:
+        ``template`` in the customer's language, else ``body`` as text. It
+        goes through the gateway's conversation with the number, which
+        mail_gateway_whatsapp sends at once.
 
-        :return: the note for the ticket's chatter
+        :param str kind: the message kind to fall back to if Meta reports
+            later that it failed (``status`` for an agent's reply)
+        :return: why Meta refused it, or ``False`` when it was accepted
         """
         self.ensure_one()
-        template = template._get_status_lang_variant(self.status_page_lang)
-        channel = self._get_status_whatsapp_channel(gateway, number)
-        # mail_gateway_whatsapp reads the template and the record its
-        # variables come from in the context.
-        rendered = template.with_context(default_res_id=self.id).render_body_message()
-        message = channel.with_context(
-            whatsapp_template_id=template.id, res_id=self.id
-        ).message_post(
-            body=rendered, subtype_xmlid="mail.mt_comment", message_type="comment"
+        lang = self.status_page_lang or self.env.lang
+        channel = self._get_status_whatsapp_channel(gateway, number).with_context(
+            lang=lang, status_whatsapp_sending=True
+        )
+        if template:
+            template = template.sudo()._get_status_lang_variant(lang)
+            # mail_gateway_whatsapp reads the template and the record its
+            # variables come from in the context.
+            body = template.with_context(
+                default_res_id=self.id, lang=lang
+            ).render_body_message()
+            channel = channel.with_context(
+                whatsapp_template_id=template.id, res_id=self.id
+            )
+        message = channel.message_post(
+            body=body, subtype_xmlid="mail.mt_comment", message_type="comment"
         )
         notification = message.notification_ids.filtered(
             lambda n: n.notification_type == "gateway"
         )
-        masked = mask_phone(number, self._get_status_phone_country().phone_code)
         if notification and notification.notification_status == "exception":
-            return self.env._(
-                "The status WhatsApp message to %(phone)s could not be sent: %(error)s",
-                phone=masked,
-                error=notification.failure_reason,
+            return notification.failure_reason or self.env._("unknown error")
+        self.sudo().write(
+            {
+                "status_whatsapp_message_ref": notification.gateway_message_id,
+                "status_whatsapp_message_kind": kind,
+            }
+        )
+        return False
+
+    @api.model
+    def _on_status_whatsapp_failed(self, notifications):
+        """Meta reported that these WhatsApp messages failed (``failed``
+        status webhook): the tickets whose last status message they were
+        get it by SMS, then e-mail, and the chatter says so.
+
+        :param notifications: failed gateway ``mail.notification``
+        """
+        reasons = {n.gateway_message_id: n.failure_reason for n in notifications}
+        tickets = self.with_context(active_test=False).search(
+            [("status_whatsapp_message_ref", "in", list(reasons))]
+        )
+        for ticket in tickets:
+            page = ticket.status_page_id
+            kind = ticket.status_whatsapp_message_kind or "status"
+            reason = reasons[ticket.status_whatsapp_message_ref]
+            ticket.write(
+                {
+                    "status_whatsapp_message_ref": False,
+                    "status_whatsapp_message_kind": False,
+                }
             )
-        return self.env._("Status link sent by WhatsApp to %(phone)s.", phone=masked)
+            number = ticket._format_status_phone()
+            note = self.env._(
+                "WhatsApp reported that the message to %(phone)s was not "
+                "delivered: %(error)s.",
+                phone=ticket._mask_status_phone(number) if number else "",
+                error=reason or self.env._("unknown error"),
+            )
+            if page.active:
+                note = f"{note} {ticket._send_status_fallback(page, kind)[ticket]}"
+            ticket._message_log(body=note)
+
+    def _send_status_fallback(self, page, kind):
+        """After a failed WhatsApp message: the page's SMS of ``kind`` to the
+        ticket's phone (held by quiet hours as any), else, or when it fails
+        too, its e-mail.
+
+        :return: ``{ticket: note for the chatter}``
+        """
+        mail_template, sms_template = page._get_status_fallback_templates(kind)
+        notes = {}
+        by_sms = self.filtered("partner_phone") if sms_template else self.browse()
+        if by_sms:
+            try:
+                with self.env.cr.savepoint():
+                    held = by_sms._send_or_hold_status_sms(sms_template)
+            except Exception as error:  # pylint: disable=broad-except
+                _logger.exception("Fallback status SMS failed for %s", by_sms)
+                for ticket in by_sms:
+                    notes[ticket] = self.env._(
+                        "The SMS instead could not be sent: %(error)s.",
+                        error=str(error),
+                    )
+                by_sms = self.browse()
+            else:
+                for ticket in by_sms:
+                    notes[ticket] = self.env._("Sent by SMS instead.")
+                for ticket, (due, tz) in held.items():
+                    notes[ticket] = self.env._(
+                        "Sent by SMS instead, held until %(time)s %(zone)s, the "
+                        "end of the customer's quiet hours.",
+                        time=ticket._format_status_time(due, tz),
+                        zone=tz,
+                    )
+        rest = self - by_sms
+        by_email = (
+            rest.filtered(lambda t: t._get_status_email())
+            if mail_template
+            else self.browse()
+        )
+        if by_email:
+            taps = self.env["helpdesk.status.page.tap"]._issue(page, by_email)
+            mail_template.with_context(status_one_tap=taps).send_mail_batch(
+                by_email.ids, email_layout_xmlid="mail.mail_notification_light"
+            )
+            for ticket in by_email:
+                note = self.env._(
+                    "Sent by e-mail to %(email)s instead.",
+                    email=ticket._get_status_email(),
+                )
+                notes[ticket] = f"{notes[ticket]} {note}" if ticket in notes else note
+        for ticket in rest - by_email:
+            notes.setdefault(
+                ticket, self.env._("No SMS or e-mail could be sent instead.")
+            )
+        return notes
 
     def _get_status_whatsapp_channel(self, gateway, number):
         """The gateway's WhatsApp conversation with ``number`` (E.164, the

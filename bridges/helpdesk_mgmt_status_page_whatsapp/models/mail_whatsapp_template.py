@@ -6,6 +6,26 @@ from odoo import models
 class MailWhatsAppTemplate(models.Model):
     _inherit = "mail.whatsapp.template"
 
+    # === BUSINESS METHODS: SENDING ===#
+
+    def _prepare_button_components(self, variable_ids_value):
+        """Each dynamic URL button's parameter, read by its placeholder's
+        name (``{{1}}``, see ``mail.whatsapp.template.variable``) where
+        mail_gateway_whatsapp reads it by the button's text."""
+        components = super()._prepare_button_components(variable_ids_value)
+        buttons = self.button_ids
+        for component in components:
+            button = buttons[component["index"]]
+            key = f"button-{button.variable_ids[:1].name}"
+            if key in variable_ids_value:
+                value = (variable_ids_value[key] or " ").replace(
+                    button.website_url or "", ""
+                )
+                component["parameters"] = [
+                    {"type": "text", "text": value.lstrip("/") or " "}
+                ]
+        return components
+
     # === BUSINESS METHODS: STATUS PAGE ===#
 
     def _get_status_lang_variant(self, lang):

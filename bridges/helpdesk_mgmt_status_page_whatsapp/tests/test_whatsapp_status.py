@@ -61,10 +61,9 @@ class TestWhatsappStatus(StatusPageCommon):
                 "button_ids": [
                     Command.create(
                         {
-                            # mail_gateway_whatsapp 18.0.2.2.0 names a
-                            # dynamic button's placeholder after its text,
-                            # which must then read as a number.
-                            "name": "1",
+                            # Its placeholder is {{1}}, whatever its text
+                            # (see mail.whatsapp.template.variable).
+                            "name": "View status",
                             "button_type": "url",
                             "url_type": "dynamic",
                             "website_url": cls.url_base,

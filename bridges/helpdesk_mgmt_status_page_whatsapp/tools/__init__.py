@@ -3,3 +3,4 @@
 (unit-tested by ``tests/test_whatsapp_tools.py`` without one)."""
 
 from . import whatsapp
+from . import phone
