@@ -11,10 +11,33 @@ command -v msgmerge >/dev/null 2>&1 || apt_install gettext
 DB=${MODULE}_makepot
 POT=$REPO_DIR/i18n/$MODULE.pot
 dropdb --if-exists "$DB"
-odoo_cmd -d "$DB" -i "$MODULE" --without-demo=all --stop-after-init --no-http \
-    --log-level=warn
+# The bridges (bridges/<name>/) keep their own catalogues, in the languages
+# of this module's.
+BRIDGES=()
+for bridge in "$REPO_DIR"/bridges/*/; do
+    BRIDGES+=("$(basename "$bridge")")
+done
+odoo_cmd -d "$DB" -i "$(IFS=,; echo "$MODULE${BRIDGES[*]:+,${BRIDGES[*]}}")" \
+    --without-demo=all --stop-after-init --no-http --log-level=warn
 odoo_cmd -d "$DB" --i18n-export="$POT" --modules="$MODULE" --stop-after-init \
     --no-http --log-level=warn
+for bridge in "${BRIDGES[@]}"; do
+    bridge_dir=$REPO_DIR/bridges/$bridge
+    mkdir -p "$bridge_dir/i18n"
+    odoo_cmd -d "$DB" --i18n-export="$bridge_dir/i18n/$bridge.pot" \
+        --modules="$bridge" --stop-after-init --no-http --log-level=warn
+    for po in "$REPO_DIR"/i18n/*.po; do
+        [ -e "$po" ] || continue
+        bridge_po=$bridge_dir/i18n/$(basename "$po")
+        if [ -e "$bridge_po" ]; then
+            msgmerge --quiet --update --no-fuzzy-matching --backup=none \
+                "$bridge_po" "$bridge_dir/i18n/$bridge.pot"
+        else
+            msginit --no-translator --no-wrap --input="$bridge_dir/i18n/$bridge.pot" \
+                --locale="$(basename "$po" .po)" --output-file="$bridge_po"
+        fi
+    done
+done
 dropdb --if-exists "$DB"
 # Odoo extracts the strings of every file under the module's directory, the
 # bridges' too: theirs belong to their own catalogues.
