@@ -9,6 +9,8 @@ from unittest.mock import MagicMock, patch
 
 import requests
 
+from odoo import Command
+
 GRAPH_MESSAGES = "https://graph.facebook.com/v23.0/15550001111/messages"
 
 
@@ -46,6 +48,40 @@ class WhatsappCommon:
                 "is_supported": True,
             }
         )
+
+    @classmethod
+    def _create_status_template(cls, gateway, url_base, language, name="Status link"):
+        """An approved utility template on ``gateway``: the ticket's number in
+        its body, and a dynamic URL button on ``url_base`` taking the rest of
+        the status link (its placeholder is {{1}}, whatever its text: see
+        ``mail.whatsapp.template.variable``)."""
+        template = cls.env["mail.whatsapp.template"].create(
+            {
+                "name": name,
+                "category": "utility",
+                "language": language,
+                "body": "Your request {{1}}: follow it with the button below.",
+                "gateway_id": gateway.id,
+                "state": "approved",
+                "is_supported": True,
+                "model_id": cls.env["ir.model"]._get_id("helpdesk.ticket"),
+                "button_ids": [
+                    Command.create(
+                        {
+                            "name": "View status",
+                            "button_type": "url",
+                            "url_type": "dynamic",
+                            "website_url": url_base,
+                        }
+                    )
+                ],
+            }
+        )
+        template.variable_ids.filtered(lambda v: v.line_type == "body").write(
+            {"field_name": "number"}
+        )
+        template.button_ids.variable_ids.write({"field_name": "status_page_url"})
+        return template
 
     @contextmanager
     def _graph_api(self, side_effect=None):

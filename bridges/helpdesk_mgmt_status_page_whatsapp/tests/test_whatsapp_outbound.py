@@ -14,7 +14,8 @@ from odoo.tools import mute_logger
 
 from odoo.addons.helpdesk_mgmt_status_page.tests.common import StatusPageCommon
 
-GRAPH_MESSAGES = "https://graph.facebook.com/v23.0/15550001111/messages"
+from .common_whatsapp import GRAPH_MESSAGES, WhatsappCommon
+
 MASKED = "+966 •• ••• 4567"
 SEND_LOGGER = "odoo.addons.mail_gateway_whatsapp.models.mail_gateway_whatsapp"
 
@@ -30,7 +31,7 @@ def graph_error(code, message):
     return response
 
 
-class WhatsappOutboundCommon(StatusPageCommon):
+class WhatsappOutboundCommon(WhatsappCommon, StatusPageCommon):
     """A page with a WhatsApp gateway and a utility template per message
     kind (English and Arabic), the Graph API mocked at the HTTP layer
     (``requests.post``), as mail_gateway_whatsapp's own tests do."""
@@ -38,18 +39,7 @@ class WhatsappOutboundCommon(StatusPageCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.gateway = cls.env["mail.gateway"].create(
-            {
-                "name": "Support WhatsApp",
-                "gateway_type": "whatsapp",
-                "token": "token",
-                "whatsapp_security_key": "key",
-                "whatsapp_from_phone": "15550001111",
-                "whatsapp_version": "23.0",
-                "webhook_secret": "MY-SECRET",
-                "webhook_user_id": cls.env.user.id,
-            }
-        )
+        cls.gateway = cls._create_gateway(webhook_user_id=cls.env.user.id)
         link = cls.ticket.status_page_url
         cls.url_base = link[: link.index("/", len("https://"))] + "/"
         cls.templates = {}
@@ -59,8 +49,10 @@ class WhatsappOutboundCommon(StatusPageCommon):
             ("late", "Request late"),
             ("link", "Request link"),
         ):
-            cls.templates[kind] = cls._create_template(name, "en")
-            cls._create_template(name, "ar")
+            cls.templates[kind] = cls._create_status_template(
+                cls.gateway, cls.url_base, "en", name=name
+            )
+            cls._create_status_template(cls.gateway, cls.url_base, "ar", name=name)
         cls.page.write(
             {
                 "notify_on_create": False,
@@ -73,36 +65,6 @@ class WhatsappOutboundCommon(StatusPageCommon):
                 "whatsapp_template_link_id": cls.templates["link"].id,
             }
         )
-
-    @classmethod
-    def _create_template(cls, name, language):
-        template = cls.env["mail.whatsapp.template"].create(
-            {
-                "name": name,
-                "category": "utility",
-                "language": language,
-                "body": "Your request {{1}}: follow it with the button below.",
-                "gateway_id": cls.gateway.id,
-                "state": "approved",
-                "is_supported": True,
-                "model_id": cls.env["ir.model"]._get_id("helpdesk.ticket"),
-                "button_ids": [
-                    Command.create(
-                        {
-                            "name": "View status",
-                            "button_type": "url",
-                            "url_type": "dynamic",
-                            "website_url": cls.url_base,
-                        }
-                    )
-                ],
-            }
-        )
-        template.variable_ids.filtered(lambda v: v.line_type == "body").write(
-            {"field_name": "number"}
-        )
-        template.button_ids.variable_ids.write({"field_name": "status_page_url"})
-        return template
 
     @contextmanager
     def _graph(self, error=None):

@@ -4,17 +4,16 @@ from unittest.mock import MagicMock, patch
 
 import requests
 
-from odoo import Command
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.helpdesk_mgmt_status_page.tests.common import StatusPageCommon
 
-GRAPH_MESSAGES = "https://graph.facebook.com/v23.0/15550001111/messages"
+from .common_whatsapp import GRAPH_MESSAGES, WhatsappCommon
 
 
 @tagged("post_install", "-at_install")
-class TestWhatsappStatus(StatusPageCommon):
+class TestWhatsappStatus(WhatsappCommon, StatusPageCommon):
     """Status messages as WhatsApp utility templates, the Graph API mocked
     at the HTTP layer (``requests.post``), as mail_gateway_whatsapp's own
     tests do."""
@@ -22,22 +21,11 @@ class TestWhatsappStatus(StatusPageCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.gateway = cls.env["mail.gateway"].create(
-            {
-                "name": "Support WhatsApp",
-                "gateway_type": "whatsapp",
-                "token": "token",
-                "whatsapp_security_key": "key",
-                "whatsapp_from_phone": "15550001111",
-                "whatsapp_version": "23.0",
-                "webhook_secret": "MY-SECRET",
-                "webhook_user_id": cls.env.user.id,
-            }
-        )
+        cls.gateway = cls._create_gateway(webhook_user_id=cls.env.user.id)
         link = cls.ticket.status_page_url
         cls.url_base = link[: link.index("/", len("https://"))] + "/"
-        cls.template_pl = cls._create_template("pl")
-        cls.template_en = cls._create_template("en")
+        cls.template_pl = cls._create_status_template(cls.gateway, cls.url_base, "pl")
+        cls.template_en = cls._create_status_template(cls.gateway, cls.url_base, "en")
         cls.page.write(
             {
                 "notify_channel": "whatsapp",
@@ -45,38 +33,6 @@ class TestWhatsappStatus(StatusPageCommon):
                 "whatsapp_template_link_id": cls.template_pl.id,
             }
         )
-
-    @classmethod
-    def _create_template(cls, language):
-        template = cls.env["mail.whatsapp.template"].create(
-            {
-                "name": "Status link",
-                "category": "utility",
-                "language": language,
-                "body": "Your request {{1}}: follow it with the button below.",
-                "gateway_id": cls.gateway.id,
-                "state": "approved",
-                "is_supported": True,
-                "model_id": cls.env["ir.model"]._get_id("helpdesk.ticket"),
-                "button_ids": [
-                    Command.create(
-                        {
-                            # Its placeholder is {{1}}, whatever its text
-                            # (see mail.whatsapp.template.variable).
-                            "name": "View status",
-                            "button_type": "url",
-                            "url_type": "dynamic",
-                            "website_url": cls.url_base,
-                        }
-                    )
-                ],
-            }
-        )
-        template.variable_ids.filtered(lambda v: v.line_type == "body").write(
-            {"field_name": "number"}
-        )
-        template.button_ids.variable_ids.write({"field_name": "status_page_url"})
-        return template
 
     def _send_link(self, tickets=None, **post_kwargs):
         response = MagicMock()
