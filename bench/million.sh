@@ -4,7 +4,8 @@
 # Odoo's /web/login and helpdesk_mgmt's /my/ticket measured in the same run.
 # Not part of the tests nor of CI (building a million tickets takes about
 # half an hour on 2 cores, and 10 GB). Port 8089; databases hsp_million_*
-# (hsp_million: the module installed, the template of the others).
+# (hsp_million: the module installed, the template of the others;
+# HSP_MILLION_DB names another).
 #
 #   bash bench/million.sh                    # 1,000 then 1,000,000 tickets
 #   HSP_MILLION_SIZES=1000 bash bench/million.sh
@@ -17,7 +18,7 @@ setup_environment
 command -v wrk >/dev/null 2>&1 || apt_install wrk
 
 BENCH=$REPO_DIR/bench
-TEMPLATE=hsp_million
+TEMPLATE=${HSP_MILLION_DB:-hsp_million}
 PORT=${HSP_MILLION_PORT:-8089}
 SIZES=${HSP_MILLION_SIZES:-1000 1000000}
 REPEAT=${HSP_MILLION_REPEAT:-20}
@@ -77,7 +78,7 @@ else
 fi
 
 for size in $SIZES; do
-    db=hsp_million_$size
+    db=${TEMPLATE}_$size
     dir=$OUT/$size
     mkdir -p "$dir"
     if [ -n "${HSP_MILLION_REBUILD:-}" ] || ! db_exists "$db"; then

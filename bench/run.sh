@@ -2,8 +2,8 @@
 # Benchmark of SPEC §9: each figure beside its reference from the same run,
 # as ratios against Odoo's own pages and helpdesk_mgmt alone.
 # Not part of the test suite. Everything runs on loopback and stops by itself.
-# Databases hsp_bench* are dropped and created again; port 8079 (not 8069, the
-# demo server's). HSP_BENCH_SIZE tickets are moved in bulk (and a tenth of it,
+# Databases hsp_bench* (or HSP_BENCH_DB*) are dropped and created again; port
+# 8079 (not 8069, the demo server's). HSP_BENCH_SIZE tickets are moved in bulk (and a tenth of it,
 # to compare queries per batch), HSP_BENCH_REPEAT times each; each page is
 # requested HSP_BENCH_REQUESTS times. Defaults take about ten minutes.
 set -euo pipefail
@@ -14,8 +14,8 @@ setup_environment
 command -v wrk >/dev/null 2>&1 || apt_install wrk
 
 BENCH=$REPO_DIR/bench
-DB=hsp_bench
-REF_DB=hsp_bench_ref
+DB=${HSP_BENCH_DB:-hsp_bench}
+REF_DB=${DB}_ref
 PORT=${HSP_BENCH_PORT:-8079}
 SIZE=${HSP_BENCH_SIZE:-1000}
 SMALL=$((SIZE / 10))
