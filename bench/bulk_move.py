@@ -6,15 +6,16 @@ alone with its stage e-mail template. Prints one JSON line.
 """
 
 import json
-import resource
 import statistics
 import sys
 import time
 
+from common import open_registry, rss_mb
+
 import odoo
 from odoo import api
 from odoo.sql_db import Cursor
-from odoo.tools import SQL, config
+from odoo.tools import SQL
 
 LOG_TABLE = "helpdesk_ticket_status_log"
 
@@ -95,8 +96,7 @@ def main():
         int(sys.argv[3]),
         sys.argv[4],
     )
-    config.parse_config(["-d", db, "--log-level=warn"] + sys.argv[5:])
-    registry = odoo.modules.registry.Registry(db)
+    registry = open_registry(db, sys.argv[5:])
     durations, queries, log_queries = [], [], []
     for _ in range(repeat):
         with registry.cursor() as cr:
@@ -122,8 +122,7 @@ def main():
                 "seconds": statistics.median(durations),
                 "queries": statistics.median(queries),
                 "log_queries": max(log_queries),
-                "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-                // 1024,
+                "max_rss_mb": rss_mb(),
             }
         )
     )

@@ -8,9 +8,11 @@ SQL they run on helpdesk_ticket and prints its plan as one JSON line per lookup.
 import json
 import sys
 
+from common import open_registry
+
 import odoo
 from odoo import api
-from odoo.tools import SQL, config
+from odoo.tools import SQL
 
 TICKETS = 100_000
 
@@ -81,8 +83,7 @@ def capture_plans(env, label, call, key_column):
 
 def main():
     db = sys.argv[1]
-    config.parse_config(["-d", db, "--log-level=warn"] + sys.argv[2:])
-    registry = odoo.modules.registry.Registry(db)
+    registry = open_registry(db, sys.argv[2:])
     with registry.cursor() as cr:
         add_tickets(cr)
         cr.commit()

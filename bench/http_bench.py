@@ -1,8 +1,7 @@
 """Ticket view, verification and reference pages: SQL queries and server time
 per request, read from Odoo's own request log, or requests/s with wrk.
 
-Odoo's werkzeug log line ends with "<queries> <query time> <other time>"; the
-server time of a request is the sum of the two times.
+How a request's queries and server time are read from the log: common.py.
 
 Usage: python bench/http_bench.py BASE_URL LOGFILE DB REPEAT [--wrk] [odoo options]
 Prints one JSON line per measurement.
@@ -10,26 +9,25 @@ Prints one JSON line per measurement.
 
 import json
 import re
-import statistics
-import subprocess
 import sys
-import time
-import urllib.parse
-import urllib.request
-from http.cookiejar import CookieJar
+
+from common import (
+    TICKET_VIEW_MARK,
+    UNTHROTTLED,
+    Client,
+    add_portal_user,
+    measure_posts,
+    measure_together,
+    open_registry,
+    portal_client,
+    verify,
+    wrk,
+)
 
 import odoo
 from odoo import api
-from odoo.tools import config
 
-LINE_RE = re.compile(
-    r'"(?P<method>GET|POST) (?P<path>\S+) HTTP/[\d.]+" (?P<status>\d+) - '
-    r"(?P<queries>\d+) (?P<qtime>[\d.]+) (?P<rtime>[\d.]+)"
-)
-CSRF_RE = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
 CODE_RE = re.compile(r"your code (\d+)")
-# Only the ticket view has the timeline: without it, the grant was refused.
-TICKET_VIEW_MARK = "o_status_timeline"
 # Ticket view sizes: (history rows, public messages, attachments, fields)
 SIZES = [(0, 0, 0, 0), (50, 50, 20, 10), (300, 500, 100, 30)]
 # Stored scalar ticket fields shown first; the rest are team properties, as
@@ -42,52 +40,11 @@ VIEW_EMAIL = "bench@example.com"
 # ticket is measured on the status page and on helpdesk_mgmt's portal.
 PORTAL_LOGIN = "bench-portal"
 CODE_EMAIL = "bench-code@example.com"
-# The page's own rate limits would refuse the benchmark's verifications and
-# codes after a few runs: raised to the highest values the page accepts.
-UNTHROTTLED = {
-    "max_requests_per_ip_hour": 10000,
-    "max_codes_per_hour": 60,
-    "max_failures_per_day": 100,
-    "resend_delay": 0,
-}
-SLEEP_FOR_LOG = 0.5  # the log line is written after the response is sent
-
-
-class Client:
-    """A browser: one cookie jar, so one Odoo session."""
-
-    def __init__(self, base_url):
-        self.base_url = base_url
-        self.jar = CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar)
-        )
-
-    def get(self, path):
-        with self.opener.open(self.base_url + path, timeout=60) as response:
-            return response.read().decode()
-
-    def post(self, path, data):
-        """POST a form, redirects followed; an HTTP error status raises."""
-        body = urllib.parse.urlencode(data).encode()
-        with self.opener.open(self.base_url + path, body, timeout=60) as response:
-            return response.read().decode()
-
-    def csrf(self, path):
-        return CSRF_RE.search(self.get(path)).group(1)
-
-    def cookie(self):
-        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
 
 
 # ------------------------------------------------------------
 # Data
 # ------------------------------------------------------------
-
-
-def open_registry(db, options):
-    config.parse_config(["-d", db, "--log-level=warn", *options])
-    return odoo.modules.registry.Registry(db)
 
 
 def scalar_fields(env):
@@ -200,18 +157,6 @@ def add_messages(env, ticket, count):
     )
 
 
-def add_portal_user(env, ticket):
-    env["res.users"].with_context(no_reset_password=True).create(
-        {
-            "name": "Bench portal",
-            "login": PORTAL_LOGIN,
-            "password": PORTAL_LOGIN,
-            "partner_id": ticket.partner_id.id,
-            "groups_id": [(6, 0, [env.ref("base.group_portal").id])],
-        }
-    )
-
-
 def add_attachments(env, ticket, count):
     env["ir.attachment"].create(
         [
@@ -233,7 +178,7 @@ def create_data(env):
         add_history(env, ticket, history)
         add_messages(env, ticket, messages)
         add_attachments(env, ticket, attachments)
-    add_portal_user(env, ticket)
+    add_portal_user(env, ticket.partner_id, "Bench portal", PORTAL_LOGIN)
     _page, team, _properties = make_page(env, "bench-code", "code", 0)
     make_ticket(env, team, CODE_EMAIL, 0)
 
@@ -291,41 +236,6 @@ def last_code(registry, email):
 
 
 # ------------------------------------------------------------
-# Request log
-# ------------------------------------------------------------
-
-
-def log_end(logfile):
-    with open(logfile, "rb") as log:
-        return log.seek(0, 2)
-
-
-def read_log(logfile, offset, method, path):
-    time.sleep(SLEEP_FOR_LOG)
-    with open(logfile, encoding="utf-8", errors="replace") as log:
-        log.seek(offset)
-        text = log.read()
-    return [
-        m
-        for m in LINE_RE.finditer(text)
-        if m["method"] == method and m["path"].split("?")[0] == path
-    ]
-
-
-def summary(name, entries):
-    return {
-        "name": name,
-        "requests": len(entries),
-        "status": sorted({m["status"] for m in entries}),
-        "queries": statistics.median(int(m["queries"]) for m in entries),
-        "queries_max": max(int(m["queries"]) for m in entries),
-        "server_ms": statistics.median(
-            (float(m["qtime"]) + float(m["rtime"])) * 1000 for m in entries
-        ),
-    }
-
-
-# ------------------------------------------------------------
 # Measurements
 # ------------------------------------------------------------
 
@@ -334,25 +244,6 @@ def get_expecting(client, path, mark):
     """GET ``path``, which must answer the page holding ``mark``."""
     if mark not in client.get(path):
         raise RuntimeError(f"{path} did not answer the expected page")
-
-
-def measure_together(logfile, repeat, pages):
-    """GET each of ``pages`` (name, client, path) once to warm the caches,
-    then ``repeat`` rounds of one request to each, in turn: a slower moment
-    of the machine weighs on every page of a ratio alike."""
-    for _name, client, path in pages:
-        client.get(path)
-    offset = log_end(logfile)
-    for _ in range(repeat):
-        for _name, client, path in pages:
-            client.get(path)
-    results = []
-    for name, _client, path in pages:
-        entries = read_log(logfile, offset, "GET", path)
-        if {m["status"] for m in entries} != {"200"}:
-            raise RuntimeError(f"{path} answered {[m['status'] for m in entries]}")
-        results.append(summary(name, entries))
-    return results
 
 
 def measure(client, logfile, repeat, name, path, mark=None):
@@ -364,39 +255,19 @@ def measure(client, logfile, repeat, name, path, mark=None):
 
 
 def verify_match(client, slug, token):
-    """Verify by e-mail on the ticket's link; the 303 leads to the view."""
-    path = f"/status/{slug}/{token}"
-    html = client.post(
-        f"{path}/verify", {"csrf_token": client.csrf(path), "contact": VIEW_EMAIL}
-    )
-    if TICKET_VIEW_MARK not in html:
-        raise RuntimeError(f"verification by match refused on {path}")
+    """Verify by e-mail on the ticket's link."""
+    return verify(client, slug, token, VIEW_EMAIL)
 
 
 def verify_code(client, registry, slug, token):
     """Ask for a code on the ticket's link, then enter it from the e-mail."""
     path = f"/status/{slug}/{token}"
-    client.post(
-        f"{path}/verify", {"csrf_token": client.csrf(path), "contact": CODE_EMAIL}
-    )
-    html = client.post(
-        f"{path}/code",
-        {"csrf_token": client.csrf(path), "code": last_code(registry, CODE_EMAIL)},
+    client.submit(path, f"{path}/verify", {"contact": CODE_EMAIL})
+    html = client.submit(
+        path, f"{path}/code", {"code": last_code(registry, CODE_EMAIL)}
     )
     if TICKET_VIEW_MARK not in html:
         raise RuntimeError(f"verification by code refused on {path}")
-
-
-def measure_posts(logfile, repeat, flow, posts):
-    """Run ``flow`` (a new browser each time) once to warm the caches, then
-    ``repeat`` times; one summary per (name, path) POST of ``posts``."""
-    flow()
-    offset = log_end(logfile)
-    for _ in range(repeat):
-        flow()
-    return [
-        summary(name, read_log(logfile, offset, "POST", path)) for name, path in posts
-    ]
 
 
 def verification_results(base_url, logfile, registry, data, repeat):
@@ -426,20 +297,6 @@ def verification_results(base_url, logfile, registry, data, repeat):
     return match + code
 
 
-def portal_client(base_url):
-    """The largest ticket's customer, logged in to the portal."""
-    portal = Client(base_url)
-    portal.post(
-        "/web/login",
-        {
-            "csrf_token": portal.csrf("/web/login"),
-            "login": PORTAL_LOGIN,
-            "password": PORTAL_LOGIN,
-        },
-    )
-    return portal
-
-
 def http_results(base_url, logfile, registry, data, repeat):
     """The verification POSTs, the smaller views, then the largest view,
     its version check and the reference pages measured in turn."""
@@ -464,56 +321,12 @@ def http_results(base_url, logfile, registry, data, repeat):
             ("/web/login", Client(base_url), "/web/login"),
             (
                 "/my/ticket (portal)",
-                portal_client(base_url),
+                portal_client(base_url, PORTAL_LOGIN),
                 f"/my/ticket/{data['portal_ticket']}",
             ),
         ],
     )
     return results + [dict(largest, size=SIZES[-1]), version, login, portal]
-
-
-def listen_overflows():
-    """Connections the kernel turned away since boot because a listening
-    socket's accept queue was full (TcpExt ListenOverflows)."""
-    with open("/proc/net/netstat", encoding="ascii") as netstat:
-        names, values = [line.split() for line in netstat if line.startswith("TcpExt:")]
-    return int(values[names.index("ListenOverflows")])
-
-
-def wrk(url, cookie, connections=32):
-    """wrk for 30 s: requests/s, non-2xx/3xx answers, socket errors, the
-    99th percentile latency (ms) and the accept-queue overflows meanwhile.
-
-    wrk waits as long as the run for an answer: a connection the kernel
-    made retry is slow, not failed, and shows in the p99."""
-    command = [
-        "wrk",
-        "-t2",
-        f"-c{connections}",
-        "-d30s",
-        "--latency",
-        "--timeout",
-        "30s",
-        url,
-    ]
-    if cookie:
-        command[1:1] = ["-H", f"Cookie: {cookie}"]
-    overflows = listen_overflows()
-    output = subprocess.run(command, capture_output=True, text=True, timeout=90).stdout
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    socket_errors = re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
-    )
-    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", output)
-    scale = {"us": 0.001, "ms": 1, "s": 1000}
-    return {
-        "connections": connections,
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "errors": int(errors.group(1)) if errors else 0,
-        "socket_errors": sum(map(int, socket_errors.groups())) if socket_errors else 0,
-        "listen_overflows": listen_overflows() - overflows,
-        "p99_ms": float(p99.group(1)) * scale[p99.group(2)] if p99 else None,
-    }
 
 
 def wrk_results(base_url, data):

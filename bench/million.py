@@ -3,7 +3,7 @@
 Usage: python bench/million.py STEP DB [args] [odoo options]
 
 - ``http BASE_URL LOGFILE REPEAT``: customer routes and Odoo's pages, queries
-  and server time from the server's request log (see http_bench.py);
+  and server time from the server's request log (see common.py);
 - ``backend REPEAT``: the agents' *Customer replied* search and the ticket
   list (``web_search_read`` as the list view calls it), in this process;
 - ``cron late|purge``: one cron over the whole database, rolled back at the
@@ -17,19 +17,24 @@ Prints one JSON line per measurement.
 
 import json
 import re
-import resource
 import statistics
-import subprocess
 import sys
 import threading
 import time
 
-import http_bench
-from http_bench import Client, log_end, read_log, summary
+import common
+from common import (
+    TICKET_VIEW_MARK,
+    Client,
+    measure_posts,
+    measure_together,
+    open_registry,
+    portal_client,
+    rss_mb,
+)
 
 import odoo
 from odoo import api
-from odoo.tools import config
 
 SLUG = "million"
 CODE_SLUG = "million-code"
@@ -57,11 +62,6 @@ LIST_SPEC = {
 }
 
 
-def open_registry(db, options):
-    config.parse_config(["-d", db, "--log-level=warn", *options])
-    return odoo.modules.registry.Registry(db)
-
-
 def tickets(env):
     """The small and the large measured tickets (million_build.py), the
     one of the code page, and another open ticket (looked up by token)."""
@@ -83,36 +83,7 @@ def tickets(env):
 
 
 def verify(client, ticket):
-    path = f"/status/{SLUG}/{ticket.status_token}"
-    html = client.post(
-        f"{path}/verify",
-        {"csrf_token": client.csrf(path), "contact": ticket.partner_email},
-    )
-    if http_bench.TICKET_VIEW_MARK not in html:
-        raise RuntimeError(f"verification refused on {path}")
-    return path
-
-
-def portal(base_url):
-    client = Client(base_url)
-    client.post(
-        "/web/login",
-        {
-            "csrf_token": client.csrf("/web/login"),
-            "login": PORTAL_LOGIN,
-            "password": PORTAL_LOGIN,
-        },
-    )
-    return client
-
-
-def posts(logfile, repeat, name, path, flow):
-    """``flow`` once to warm, then ``repeat`` times; the POSTs to ``path``."""
-    flow()
-    offset = log_end(logfile)
-    for _ in range(repeat):
-        flow()
-    return summary(name, read_log(logfile, offset, "POST", path))
+    return common.verify(client, SLUG, ticket.status_token, ticket.partner_email)
 
 
 def http(base_url, logfile, repeat, env):
@@ -135,47 +106,44 @@ def http(base_url, logfile, repeat, env):
         # Odoo's cheapest route (no session, no website, no template): the
         # floor every request pays on this server.
         ("/web/health", Client(base_url), "/web/health"),
-        ("/my/ticket (portal)", portal(base_url), f"/my/ticket/{large.id}"),
+        (
+            "/my/ticket (portal)",
+            portal_client(base_url, PORTAL_LOGIN),
+            f"/my/ticket/{large.id}",
+        ),
     ]
-    results = http_bench.measure_together(logfile, repeat, pages)
+    results = measure_together(logfile, repeat, pages)
     number_path = f"/status/{SLUG}/verify"
 
     def by_number():
-        client = Client(base_url)
-        html = client.post(
+        html = Client(base_url).submit(
+            f"/status/{SLUG}",
             number_path,
-            {
-                "csrf_token": client.csrf(f"/status/{SLUG}"),
-                "number": small.number,
-                "contact": small.partner_email,
-            },
+            {"number": small.number, "contact": small.partner_email},
         )
-        if http_bench.TICKET_VIEW_MARK not in html:
+        if TICKET_VIEW_MARK not in html:
             raise RuntimeError("look-up by number refused")
 
-    results.append(posts(logfile, repeat, "look-up by number", number_path, by_number))
-    results.append(
-        posts(
-            logfile,
-            repeat,
-            "verification POST",
-            f"{small_path}/verify",
-            lambda: verify(Client(base_url), small),
-        )
+    results += measure_posts(
+        logfile, repeat, by_number, [("look-up by number", number_path)]
+    )
+    results += measure_posts(
+        logfile,
+        repeat,
+        lambda: verify(Client(base_url), small),
+        [("verification POST", f"{small_path}/verify")],
     )
     code_path = f"/status/{CODE_SLUG}/{code.status_token}"
 
     def send_code():
-        client = Client(base_url)
-        html = client.post(
-            f"{code_path}/verify",
-            {"csrf_token": client.csrf(code_path), "contact": code.partner_id.email},
+        html = Client(base_url).submit(
+            code_path, f"{code_path}/verify", {"contact": code.partner_id.email}
         )
         if 'name="code"' not in html:
             raise RuntimeError("no code sent")
 
-    results.append(
-        posts(logfile, repeat, "code-sending POST", f"{code_path}/verify", send_code)
+    results += measure_posts(
+        logfile, repeat, send_code, [("code-sending POST", f"{code_path}/verify")]
     )
     return results
 
@@ -192,32 +160,9 @@ def wrk(base_url, seconds, env):
     ]
     results = []
     for name, url, cookie in pages:
-        results.append({"name": name, **run_wrk(url, cookie, seconds)})
+        # Within Odoo's listen backlog for two workers (see http_bench.py).
+        results.append({"name": name, **common.wrk(url, cookie, 16, seconds)})
     return results
-
-
-def run_wrk(url, cookie, seconds):
-    """wrk at 16 connections (within Odoo's listen backlog for two
-    workers, see http_bench.wrk)."""
-    command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "--timeout", "30s"]
-    if cookie:
-        command += ["-H", f"Cookie: {cookie}"]
-    output = subprocess.run(
-        [*command, url], capture_output=True, text=True, timeout=seconds * 3 + 30
-    ).stdout
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    socket_errors = re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
-    )
-    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", output)
-    scale = {"us": 0.001, "ms": 1, "s": 1000}
-    return {
-        "connections": 16,
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "errors": int(errors.group(1)) if errors else 0,
-        "socket_errors": sum(map(int, socket_errors.groups())) if socket_errors else 0,
-        "p99_ms": float(p99.group(1)) * scale[p99.group(2)] if p99 else None,
-    }
 
 
 # ------------------------------------------------------------
@@ -283,10 +228,6 @@ def backend(registry, repeat):
 # ------------------------------------------------------------
 # Crons
 # ------------------------------------------------------------
-
-
-def rss_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
 def cron(registry, which):

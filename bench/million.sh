@@ -14,10 +14,8 @@ set -euo pipefail
 # shellcheck source=scripts/common.sh
 source "$(dirname "$0")/../scripts/common.sh"
 
-setup_environment
-command -v wrk >/dev/null 2>&1 || apt_install wrk
+setup_bench
 
-BENCH=$REPO_DIR/bench
 TEMPLATE=${HSP_MILLION_DB:-hsp_million}
 PORT=${HSP_MILLION_PORT:-8089}
 SIZES=${HSP_MILLION_SIZES:-1000 1000000}
@@ -26,40 +24,15 @@ WRK_SECONDS=${HSP_MILLION_WRK_SECONDS:-20}
 PG_LOG=${HSP_MILLION_PG_LOG:-$(ls /var/log/postgresql/postgresql-*-main.log 2>/dev/null | tail -n 1)}
 OUT=$WORK_DIR/million
 mkdir -p "$OUT"
-SERVER_PID=
-
-stop_server() {
-    if [ -n "$SERVER_PID" ]; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-    SERVER_PID=
-}
-trap stop_server EXIT
-
-ODOO_SERVER=("$ODOO_PYTHON" -m odoo)
-if [ -x "$(dirname "$ODOO_PYTHON")/odoo" ]; then
-    ODOO_SERVER=("$(dirname "$ODOO_PYTHON")/odoo")
-fi
+trap stop_servers EXIT
 
 start_server() {
     local db=$1
     shift
-    stop_server
-    : >"$OUT/server.log"
+    stop_servers
     # One database, no --db-filter, as a single-database server runs: Odoo
     # then lists no databases on each request.
-    "${ODOO_SERVER[@]}" --addons-path="$ODOO_ADDONS_PATH" -d "$db" \
-        --http-interface=127.0.0.1 --http-port="$PORT" \
-        --log-handler=werkzeug:INFO --logfile="$OUT/server.log" \
-        --max-cron-threads=0 "$@" &
-    SERVER_PID=$!
-    for _ in $(seq 120); do
-        curl -fs -o /dev/null "http://127.0.0.1:$PORT/web/login" && return
-        sleep 1
-    done
-    log "the server did not start, see $OUT/server.log"
-    exit 1
+    start_server_on "$db" "$PORT" "$OUT/server.log" --max-cron-threads=0 "$@"
 }
 
 db_exists() { [ "$(psql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$1'")" = 1 ]; }
@@ -98,7 +71,7 @@ for size in $SIZES; do
     start_server "$db" --workers=0
     million http "$db" "http://127.0.0.1:$PORT" "$OUT/server.log" "$REPEAT" \
         >"$dir/http.jsonl"
-    stop_server
+    stop_servers
 
     log "$size tickets: Customer replied and the ticket list"
     million backend "$db" 5 >"$dir/backend.jsonl"
@@ -109,7 +82,7 @@ for size in $SIZES; do
     log "$size tickets: wrk, 16 connections, --workers=2"
     start_server "$db" --workers=2
     million wrk "$db" "http://127.0.0.1:$PORT" "$WRK_SECONDS" >"$dir/wrk.jsonl"
-    stop_server
+    stop_servers
 
     # The plans of every query of the same paths, as PostgreSQL ran them:
     # auto_explain for this database only, then off again.
@@ -122,7 +95,7 @@ for size in $SIZES; do
         offset=$(stat -c %s "$PG_LOG")
         start_server "$db" --workers=0
         million http "$db" "http://127.0.0.1:$PORT" "$OUT/server.log" 1 >/dev/null
-        stop_server
+        stop_servers
         million backend "$db" 1 >/dev/null
         psql -q -d postgres -c "ALTER DATABASE $db RESET ALL"
         million plans "$db" "$PG_LOG" "$offset" >"$dir/plans.jsonl"

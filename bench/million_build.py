@@ -35,9 +35,10 @@ import json
 import sys
 import time
 
+from common import UNTHROTTLED, add_portal_user, open_registry
+
 import odoo
 from odoo import api
-from odoo.tools import config
 
 SLUG = "million"
 CODE_SLUG = "million-code"
@@ -63,10 +64,7 @@ def setup(env):
         "verification_field": "email",
         "notify_on_create": False,
         "notify_on_status_change": False,
-        "max_requests_per_ip_hour": 10000,
-        "max_codes_per_hour": 60,
-        "max_failures_per_day": 100,
-        "resend_delay": 0,
+        **UNTHROTTLED,
     }
     page = env["helpdesk.status.page"].create(
         {
@@ -272,18 +270,6 @@ def add_large(env, ticket):
     )
 
 
-def add_portal_user(env, ticket):
-    env["res.users"].with_context(no_reset_password=True).create(
-        {
-            "name": "Million portal",
-            "login": PORTAL_LOGIN,
-            "password": PORTAL_LOGIN,
-            "partner_id": ticket.partner_id.id,
-            "groups_id": [(6, 0, [env.ref("base.group_portal").id])],
-        }
-    )
-
-
 def measured_tickets(env):
     """(small, large): open tickets of the measured page, the large one
     the newest open ticket, the small one the open ticket before it."""
@@ -333,7 +319,7 @@ def build(env, size):
     env.invalidate_all()
     small, large = measured_tickets(env)
     add_large(env, large)
-    add_portal_user(env, large)
+    add_portal_user(env, large.partner_id, "Million portal", PORTAL_LOGIN)
     # One ticket on the code page, for the code-sending POST.
     env["helpdesk.ticket"].create(
         {
@@ -357,8 +343,7 @@ def build(env, size):
 
 def main():
     db, size = sys.argv[1], int(sys.argv[2])
-    config.parse_config(["-d", db, "--log-level=warn", *sys.argv[3:]])
-    registry = odoo.modules.registry.Registry(db)
+    registry = open_registry(db, sys.argv[3:])
     with registry.cursor() as cr:
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
         timings = build(env, size)

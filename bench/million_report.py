@@ -4,9 +4,10 @@ largest size, against /web/login of the same run, with SPEC §17's targets.
 Usage: python bench/million_report.py OUT_DIR SIZE...
 """
 
-import json
 import sys
 from pathlib import Path
+
+from common import print_table, read_jsonl
 
 CUSTOMER_ROUTES = [
     "view small",
@@ -28,9 +29,7 @@ RSS_SLACK_MB = 100
 
 
 def read(path):
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return read_jsonl(path) if path.exists() else []
 
 
 def by_name(rows):
@@ -199,11 +198,7 @@ def main():
         "target",
         "result",
     )
-    widths = [max(len(str(r[i])) for r in [*rows, header]) for i in range(6)]
-    for line in [header, tuple("-" * w for w in widths), *rows]:
-        print(" | ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)))
-    failed = sum(r[-1] == "FAIL" for r in rows)
-    print(f"\n{sum(r[-1] == 'PASS' for r in rows)} PASS, {failed} FAIL")
+    failed = print_table(header, rows)
     for size in (small, large):
         for build in data[size]["build"]:
             print(

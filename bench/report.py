@@ -3,9 +3,10 @@
 Usage: python bench/report.py OUT_DIR
 """
 
-import json
 import sys
 from pathlib import Path
+
+from common import print_table, read_jsonl
 
 # SPEC §9 (verification) and §15 (the ticket view and its version check).
 # The view and version figures are medians: once a minute a view also
@@ -15,11 +16,6 @@ VIEW_QUERY_BUDGET = 12
 VERSION_QUERY_BUDGET = 5
 
 
-def read(out, name):
-    path = out / name
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-
-
 def row(rows, measurement, figure, reference, ratio, budget, ok):
     rows.append(
         (measurement, figure, reference, ratio, budget, "PASS" if ok else "FAIL")
@@ -27,7 +23,7 @@ def row(rows, measurement, figure, reference, ratio, budget, ok):
 
 
 def bulk_rows(rows, out):
-    bulk = {(r["mode"], r["size"]): r for r in read(out, "bulk.jsonl")}
+    bulk = {(r["mode"], r["size"]): r for r in read_jsonl(out / "bulk.jsonl")}
     sizes = sorted({size for _mode, size in bulk})
     small, large = sizes[0], sizes[-1]
     ours, ref = bulk[("status_page", large)], bulk[("reference", large)]
@@ -73,7 +69,7 @@ def bulk_rows(rows, out):
 
 
 def http_rows(rows, out):
-    http = read(out, "http.jsonl")
+    http = read_jsonl(out / "http.jsonl")
     login = next(r for r in http if r["name"] == "/web/login")
     portal = next(r for r in http if r["name"].startswith("/my/ticket"))
     views = [r for r in http if r["name"] == "ticket view"]
@@ -141,7 +137,7 @@ def http_rows(rows, out):
 
 
 def explain_rows(rows, out):
-    for plan in read(out, "explain.jsonl"):
+    for plan in read_jsonl(out / "explain.jsonl"):
         # The scan line names the index; the plan's first line is often a Limit.
         lines = [line.strip(" ->") for line in plan["plan"].splitlines()]
         first = next((line for line in lines if "Scan" in line), lines[0])
@@ -157,7 +153,7 @@ def explain_rows(rows, out):
 
 
 def wrk_rows(rows, out):
-    results = read(out, "wrk.jsonl")
+    results = read_jsonl(out / "wrk.jsonl")
     login = next(r for r in results if r["name"] == "wrk /web/login")
     for ours in results:
         if ours is login:
@@ -207,7 +203,7 @@ def wrk_rows(rows, out):
 
 
 def scale_out_rows(rows, out):
-    for result in read(out, "scale_out.jsonl"):
+    for result in read_jsonl(out / "scale_out.jsonl"):
         row(
             rows,
             result["name"],
@@ -243,14 +239,7 @@ def main():
                 False,
             )
     header = ("measurement", "figure", "reference", "ratio", "budget", "result")
-    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(6)]
-    for line in [header, tuple("-" * w for w in widths)] + rows:
-        print(
-            " | ".join(str(cell).ljust(w) for cell, w in zip(line, widths, strict=True))
-        )
-    failed = sum(r[-1] == "FAIL" for r in rows)
-    print(f"\n{len(rows) - failed} PASS, {failed} FAIL")
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if print_table(header, rows) else 0)
 
 
 if __name__ == "__main__":

@@ -3,17 +3,16 @@
 # as ratios against Odoo's own pages and helpdesk_mgmt alone.
 # Not part of the test suite. Everything runs on loopback and stops by itself.
 # Databases hsp_bench* (or HSP_BENCH_DB*) are dropped and created again; port
-# 8079 (not 8069, the demo server's). HSP_BENCH_SIZE tickets are moved in bulk (and a tenth of it,
-# to compare queries per batch), HSP_BENCH_REPEAT times each; each page is
-# requested HSP_BENCH_REQUESTS times. Defaults take about ten minutes.
+# 8079 (not 8069, the demo server's). HSP_BENCH_SIZE tickets are moved in bulk
+# (and a tenth of it, to compare queries per batch), HSP_BENCH_REPEAT times
+# each; each page is requested HSP_BENCH_REQUESTS times. Defaults take about
+# ten minutes.
 set -euo pipefail
 # shellcheck source=scripts/common.sh
 source "$(dirname "$0")/../scripts/common.sh"
 
-setup_environment
-command -v wrk >/dev/null 2>&1 || apt_install wrk
+setup_bench
 
-BENCH=$REPO_DIR/bench
 DB=${HSP_BENCH_DB:-hsp_bench}
 REF_DB=${DB}_ref
 PORT=${HSP_BENCH_PORT:-8079}
@@ -23,17 +22,7 @@ REPEAT=${HSP_BENCH_REPEAT:-2}
 REQUESTS=${HSP_BENCH_REQUESTS:-30}
 OUT=$WORK_DIR/bench
 mkdir -p "$OUT"
-SERVER_PIDS=()
-
-stop_server() {
-    local pid
-    for pid in "${SERVER_PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    SERVER_PIDS=()
-}
-trap stop_server EXIT
+trap stop_servers EXIT
 
 create_db() {
     log "creating $1 with $2"
@@ -42,32 +31,11 @@ create_db() {
         >"$OUT/$1.log" 2>&1
 }
 
-# With --workers, Odoo re-runs its own command line for the websocket
-# process: "python -m odoo" cannot be re-run that way, Odoo's script can.
-ODOO_SERVER=("$ODOO_PYTHON" -m odoo)
-if [ -x "$(dirname "$ODOO_PYTHON")/odoo" ]; then
-    ODOO_SERVER=("$(dirname "$ODOO_PYTHON")/odoo")
-fi
-
 # add_server PORT LOGFILE OPTIONS...: one more server on the bench database.
-add_server() {
-    local port=$1 logfile=$2
-    shift 2
-    : >"$logfile"
-    "${ODOO_SERVER[@]}" --addons-path="$ODOO_ADDONS_PATH" -d "$DB" \
-        --db-filter="^$DB\$" --http-interface=127.0.0.1 --http-port="$port" \
-        --log-handler=werkzeug:INFO --logfile="$logfile" "$@" &
-    SERVER_PIDS+=($!)
-    for _ in $(seq 60); do
-        curl -fs -o /dev/null "http://127.0.0.1:$port/web/login" && return
-        sleep 1
-    done
-    log "the server did not start, see $logfile"
-    exit 1
-}
+add_server() { start_server_on "$DB" "$@" --db-filter="^$DB\$"; }
 
 start_server() {
-    stop_server
+    stop_servers
     add_server "$PORT" "$OUT/server.log" "$@"
 }
 
@@ -99,12 +67,12 @@ http_bench() { "$ODOO_PYTHON" "$BENCH/http_bench.py" "http://127.0.0.1:$PORT" \
 log "ticket view, verification and reference pages (one worker)"
 start_server --workers=0 --max-cron-threads=0
 http_bench "$REQUESTS" >"$OUT/http.jsonl"
-stop_server
+stop_servers
 
 log "throughput, --workers=2, wrk 30 s at 32 connections per page"
 start_server --workers=2 --max-cron-threads=0
 http_bench 0 --wrk >"$OUT/wrk.jsonl"
-stop_server
+stop_servers
 
 log "two servers on one database (--workers=4 and --workers=2), limits across them"
 start_server --workers=4 --max-cron-threads=0 --proxy-mode
@@ -113,6 +81,6 @@ add_server $((PORT + 1)) "$OUT/server-b.log" --workers=2 --max-cron-threads=0 \
 "$ODOO_PYTHON" "$BENCH/scale_out.py" "$DB" "http://127.0.0.1:$PORT" \
     "http://127.0.0.1:$((PORT + 1))" --addons-path="$ODOO_ADDONS_PATH" \
     >"$OUT/scale_out.jsonl"
-stop_server
+stop_servers
 
 "$ODOO_PYTHON" "$BENCH/report.py" "$OUT"

@@ -15,7 +15,7 @@ import sys
 import threading
 
 import requests
-from http_bench import CSRF_RE, open_registry
+from common import CSRF_RE, open_registry
 
 import odoo
 from odoo import api
@@ -96,6 +96,16 @@ def count(registry, sql, params):
         return cr.fetchone()[0]
 
 
+def outcome(name, recorded, cap, statuses):
+    """One scenario's line: what the database recorded against the cap."""
+    return {
+        "name": name,
+        "recorded": recorded,
+        "cap": cap,
+        "errors_5xx": sum(status >= 500 for status in statuses),
+    }
+
+
 def wrong_codes(registry, urls, slug, token, ticket_id, email):
     link = f"/status/{slug}/{token}"
     first = browser(urls[0], "198.51.100.200")
@@ -125,12 +135,9 @@ def wrong_codes(registry, urls, slug, token, ticket_id, email):
         " WHERE ticket_id = %s AND kind = 'failure'",
         [ticket_id],
     )
-    return {
-        "name": "two servers: 20 concurrent wrong codes",
-        "recorded": failures,
-        "cap": ATTEMPTS,
-        "errors_5xx": sum(status >= 500 for status in statuses),
-    }
+    return outcome(
+        "two servers: 20 concurrent wrong codes", failures, ATTEMPTS, statuses
+    )
 
 
 def lookups(registry, urls, slug, token):
@@ -152,12 +159,12 @@ def lookups(registry, urls, slug, token):
         " WHERE ip = %s AND kind = 'request'",
         [address],
     )
-    return {
-        "name": "two servers: 10 concurrent lookups from one address",
-        "recorded": recorded,
-        "cap": PER_IP,
-        "errors_5xx": sum(status >= 500 for status in statuses),
-    }
+    return outcome(
+        "two servers: 10 concurrent lookups from one address",
+        recorded,
+        PER_IP,
+        statuses,
+    )
 
 
 def main():

@@ -114,10 +114,83 @@ odoo_cmd() {
     "$ODOO_PYTHON" -m odoo --addons-path="$ODOO_ADDONS_PATH" "$@"
 }
 
+# odoo_shell DB TAG <<PY: runs the Python on stdin in an Odoo shell on DB and
+# prints what it printed on lines starting with "TAG: ", without the tag.
+odoo_shell() {
+    odoo_cmd shell -d "$1" --no-http --log-level=warn 2>/dev/null | sed -n "s/^$2: //p"
+}
+
 setup_environment() {
     require_odoo
     mkdir -p "$WORK_DIR"
     ensure_postgres
     ensure_python_deps
     prepare_addons_dir
+}
+
+# Shared start of the benchmarks (bench/*.sh), with wrk, which measures
+# requests per second.
+setup_bench() {
+    setup_environment
+    command -v wrk >/dev/null 2>&1 || apt_install wrk
+    BENCH=$REPO_DIR/bench
+}
+
+# Odoo servers of the benchmarks, in the background: stop_servers stops
+# every one started, and the caller traps it on EXIT.
+SERVER_PIDS=()
+
+stop_servers() {
+    local pid
+    for pid in "${SERVER_PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    SERVER_PIDS=()
+}
+
+# start_server_on DB PORT LOGFILE OPTIONS...: one more server on loopback,
+# its requests logged with their queries and times; returns once it answers.
+start_server_on() {
+    local db=$1 port=$2 logfile=$3
+    shift 3
+    # With --workers, Odoo re-runs its own command line for the websocket
+    # process: "python -m odoo" cannot be re-run that way, Odoo's script can.
+    local server=("$ODOO_PYTHON" -m odoo)
+    if [ -x "$(dirname "$ODOO_PYTHON")/odoo" ]; then
+        server=("$(dirname "$ODOO_PYTHON")/odoo")
+    fi
+    : >"$logfile"
+    "${server[@]}" --addons-path="$ODOO_ADDONS_PATH" -d "$db" \
+        --http-interface=127.0.0.1 --http-port="$port" \
+        --log-handler=werkzeug:INFO --logfile="$logfile" "$@" &
+    SERVER_PIDS+=($!)
+    for _ in $(seq 120); do
+        curl -fs -o /dev/null "http://127.0.0.1:$port/web/login" && return
+        sleep 1
+    done
+    log "the server did not start, see $logfile"
+    exit 1
+}
+
+# Shared start of the screenshot commands (scripts/screenshots*.sh): the
+# demo server they shoot (DB, BASE_URL: HSP_DEMO_DB, HSP_DEMO_PORT as for
+# scripts/demo.sh) must answer, else the message names $1, the command that
+# starts it; Playwright, which drives Debian's Chromium, in its own
+# environment (PLAYWRIGHT_PYTHON) so that Odoo's stays as Odoo needs it.
+setup_screenshots() {
+    setup_environment
+    ensure_chromium
+    DB=${HSP_DEMO_DB:-${MODULE}_demo}
+    BASE_URL=http://localhost:${HSP_DEMO_PORT:-8069}
+    if ! curl -fs -o /dev/null "$BASE_URL/web/login"; then
+        log "no demo server on $BASE_URL: run '$1' first"
+        exit 1
+    fi
+    local venv=$WORK_DIR/playwright-venv
+    if [ ! -x "$venv/bin/python" ]; then
+        python3 -m venv "$venv"
+        "$venv/bin/pip" install --quiet playwright
+    fi
+    PLAYWRIGHT_PYTHON=$venv/bin/python
 }

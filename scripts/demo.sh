@@ -31,7 +31,7 @@ else
 fi || { tail -n 40 "$LOG" >&2; log "install failed, see $LOG"; exit 1; }
 
 # Links point at this server, whatever port it runs on.
-odoo_cmd shell -d "$DB" --no-http --log-level=warn 2>/dev/null <<PY | sed -n 's/^DEMO: //p'
+odoo_shell "$DB" DEMO <<PY
 env["ir.config_parameter"].set_param("web.base.url", "http://localhost:$PORT")
 env["ir.config_parameter"].set_param("web.base.url.freeze", True)
 website = env.ref("website.default_website")

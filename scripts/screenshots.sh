@@ -5,31 +5,13 @@ set -euo pipefail
 # shellcheck source=scripts/common.sh
 source "$(dirname "$0")/common.sh"
 
-setup_environment
-ensure_chromium
+setup_screenshots "bash scripts/demo.sh"
 
-DB=${HSP_DEMO_DB:-${MODULE}_demo}
-PORT=${HSP_DEMO_PORT:-8069}
-BASE_URL=http://localhost:$PORT
-if ! curl -fs -o /dev/null "$BASE_URL/web/login"; then
-    log "no demo server on $BASE_URL: run 'bash scripts/demo.sh' first"
-    exit 1
-fi
-
-# Playwright drives Debian's Chromium; it lives in its own environment so
-# that Odoo's stays as Odoo needs it.
-VENV=$WORK_DIR/playwright-venv
-if [ ! -x "$VENV/bin/python" ]; then
-    python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet playwright
-fi
-
-read -r LINK EMAIL TICKET_ID < <(odoo_cmd shell -d "$DB" --no-http --log-level=warn \
-    2>/dev/null <<PY | sed -n 's/^SHOT: //p'
+read -r LINK EMAIL TICKET_ID < <(odoo_shell "$DB" SHOT <<PY
 ticket = env.ref("$MODULE.helpdesk_ticket_demo_in_progress").sudo()
 print("SHOT:", ticket.status_page_url, ticket.partner_email, ticket.id)
 PY
 )
-"$VENV/bin/python" "$REPO_DIR/scripts/screenshots.py" --base-url "$BASE_URL" \
+"$PLAYWRIGHT_PYTHON" "$REPO_DIR/scripts/screenshots.py" --base-url "$BASE_URL" \
     --db "$DB" --link "$LINK" --email "$EMAIL" --ticket-id "$TICKET_ID" --out "$REPO_DIR/static/description"
 log "screenshots written to static/description"

@@ -8,25 +8,9 @@ set -euo pipefail
 # shellcheck source=scripts/common.sh
 source "$(dirname "$0")/common.sh"
 
-setup_environment
-ensure_chromium
+setup_screenshots "HSP_WHATSAPP=1 bash scripts/demo.sh"
 
-DB=${HSP_DEMO_DB:-${MODULE}_demo}
-PORT=${HSP_DEMO_PORT:-8069}
-BASE_URL=http://localhost:$PORT
-if ! curl -fs -o /dev/null "$BASE_URL/web/login"; then
-    log "no demo server on $BASE_URL: run 'HSP_WHATSAPP=1 bash scripts/demo.sh' first"
-    exit 1
-fi
-
-VENV=$WORK_DIR/playwright-venv
-if [ ! -x "$VENV/bin/python" ]; then
-    python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet playwright
-fi
-
-read -r LINK PHONE TICKET_ID < <(odoo_cmd shell -d "$DB" --no-http --log-level=warn \
-    2>/dev/null <<PY | sed -n 's/^SHOT: //p'
+read -r LINK PHONE TICKET_ID < <(odoo_shell "$DB" SHOT <<PY
 if "helpdesk_mgmt_status_page_whatsapp" not in env.registry._init_modules:
     raise SystemExit("the WhatsApp bridge is not installed: HSP_WHATSAPP=1 bash scripts/demo.sh")
 ticket = env.ref("$MODULE.helpdesk_ticket_demo_in_progress").sudo()
@@ -62,7 +46,7 @@ env.cr.commit()
 print("SHOT:", ticket.status_page_url, ticket.status_contact_phone, ticket.id)
 PY
 )
-"$VENV/bin/python" "$REPO_DIR/scripts/screenshots_whatsapp.py" --base-url "$BASE_URL" \
+"$PLAYWRIGHT_PYTHON" "$REPO_DIR/scripts/screenshots_whatsapp.py" --base-url "$BASE_URL" \
     --link "$LINK" --phone "$PHONE" --ticket-id "$TICKET_ID" \
     --webhook-key hsp-screenshots --secret hsp-screenshots-secret \
     --out "$REPO_DIR/static/description"
