@@ -133,6 +133,7 @@ setup_environment() {
 setup_bench() {
     setup_environment
     command -v wrk >/dev/null 2>&1 || apt_install wrk
+    # shellcheck disable=SC2034  # for the benchmark that calls it
     BENCH=$REPO_DIR/bench
 }
 
@@ -181,6 +182,7 @@ start_server_on() {
 setup_screenshots() {
     setup_environment
     ensure_chromium
+    # shellcheck disable=SC2034  # for the screenshot command that calls it
     DB=${HSP_DEMO_DB:-${MODULE}_demo}
     BASE_URL=http://localhost:${HSP_DEMO_PORT:-8069}
     if ! curl -fs -o /dev/null "$BASE_URL/web/login"; then
@@ -192,5 +194,6 @@ setup_screenshots() {
         python3 -m venv "$venv"
         "$venv/bin/pip" install --quiet playwright
     fi
+    # shellcheck disable=SC2034  # likewise
     PLAYWRIGHT_PYTHON=$venv/bin/python
 }
