@@ -10,6 +10,7 @@ from odoo import http
 from odoo.exceptions import AccessError
 from odoo.http import request
 
+from ..models.ir_qweb import STATUS_PAGE_RENDER
 from ..tools.replica import WROTE_LSN_KEY, is_replayed
 from ..tools.session import DEVICE_COOKIE
 from ..tools.text import is_slug
@@ -174,6 +175,7 @@ class StatusPageController(http.Controller):
 
     def _render(self, template, values, status=200):
         nonce = secrets.token_urlsafe(16)
+        request.update_context(**{STATUS_PAGE_RENDER: True})
         response = request.render(
             template, {**values, "csp_nonce": nonce}, status=status
         )
