@@ -10,9 +10,10 @@ from odoo import http
 from odoo.exceptions import AccessError
 from odoo.http import request
 
+from ..models.ir_qweb import STATUS_PAGE_RENDER
 from ..tools.replica import WROTE_LSN_KEY, is_replayed
 from ..tools.session import DEVICE_COOKIE
-from ..tools.text import MAX_SLUG_LENGTH, SLUG_RE
+from ..tools.text import is_slug
 from ..tools.upload import THUMBNAIL_SIZES
 
 SECURITY_HEADERS = {
@@ -174,6 +175,7 @@ class StatusPageController(http.Controller):
 
     def _render(self, template, values, status=200):
         nonce = secrets.token_urlsafe(16)
+        request.update_context(**{STATUS_PAGE_RENDER: True})
         response = request.render(
             template, {**values, "csp_nonce": nonce}, status=status
         )
@@ -207,7 +209,10 @@ class StatusPageController(http.Controller):
         )
 
     def _method_not_allowed(self, method, slug=None):
-        response = self._not_found(slug, status=405)
+        if request.is_frontend:
+            response = self._not_found(slug, status=405)
+        else:  # the version poll: no one reads the answer
+            response = self._secure(request.make_response("", status=405))
         response.headers["Allow"] = method
         return response
 
@@ -222,15 +227,10 @@ class StatusPageController(http.Controller):
                 status_customer_tz=request.httprequest.cookies.get("tz"),
             )
         )
-        if not (slug and len(slug) <= MAX_SLUG_LENGTH and SLUG_RE.match(slug.lower())):
+        if not is_slug(slug):
             return Page.browse()
-        website = request.website
         return Page.search_fetch(
-            [
-                ("slug", "=", slug.lower()),
-                ("website_id", "in", [website.id, False]),
-                ("company_id", "in", [website._get_cached("company_id")]),
-            ],
+            Page._get_slug_domain(slug, request.website),
             [name for name, field in Page._fields.items() if field.column_type],
             limit=1,
         )

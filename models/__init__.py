@@ -1,6 +1,7 @@
 from . import res_company
 from . import res_partner
 from . import ir_attachment
+from . import ir_qweb
 from . import helpdesk_ticket_stage
 from . import helpdesk_status_page
 from . import helpdesk_status_page_field

@@ -1,12 +1,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import timedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import MissingError
-from odoo.tools import consteq
 from odoo.tools.misc import hmac
 
-from ..tools.session import FLASH_KEY, PENDING_KEY, PROOF_KEY, SESSION_PREFIX
+from ..tools.session import (
+    FLASH_KEY,
+    PENDING_KEY,
+    PROOF_KEY,
+    SESSION_PREFIX,
+    is_grant_current,
+)
 
 # What a refused form may carry to the page it redirects to: its message,
 # a notice ("sent", "resent") and what the customer typed (never a code);
@@ -36,17 +39,20 @@ class HelpdeskStatusGrant(models.AbstractModel):
 
     @api.model
     def _grant_fingerprint(self, page, ticket):
-        return hmac(
-            self.env(su=True),
-            GRANT_SCOPE,
-            (
-                ticket.id,
-                ticket.sudo().status_access_version,
-                page.id,
-                page.verification_field,
-                page.verification_method,
-            ),
+        return self._hash_grant(
+            ticket.id,
+            ticket.sudo().status_access_version,
+            page.id,
+            page.verification_field,
+            page.verification_method,
         )
+
+    @api.model
+    def _hash_grant(self, ticket_id, access_version, page_id, field, method):
+        """What a grant is bound to (see ``_grant_fingerprint``), from the
+        values themselves: the version poll reads them in its one query."""
+        state = (ticket_id, access_version, page_id, field, method)
+        return hmac(self.env(su=True), GRANT_SCOPE, state)
 
     @api.model
     def _grant(self, session, page, ticket):
@@ -66,19 +72,14 @@ class HelpdeskStatusGrant(models.AbstractModel):
     @api.model
     def _is_granted(self, session, page, ticket):
         """Whether ``session`` may see ``ticket`` through ``page`` now."""
-        grant = session.get(self._grant_key(ticket)) if ticket else None
-        if not (isinstance(grant, dict) and page._is_ticket_reachable(ticket)):
-            return False
-        try:
-            issued = fields.Datetime.to_datetime(grant.get("issued"))
-        except (TypeError, ValueError):
-            return False
         return bool(
-            issued
-            and issued + timedelta(hours=page.grant_lifetime) > fields.Datetime.now()
-            and consteq(
-                str(grant.get("fingerprint", "")),
+            ticket
+            and page._is_ticket_reachable(ticket)
+            and is_grant_current(
+                session.get(self._grant_key(ticket)),
                 self._grant_fingerprint(page, ticket),
+                page.grant_lifetime,
+                fields.Datetime.now(),
             )
         )
 
@@ -172,19 +173,17 @@ class HelpdeskStatusGrant(models.AbstractModel):
             .browse(ticket_id)
         )
         try:
-            issued = fields.Datetime.to_datetime(proof.get("issued"))
             valid = (
                 page.active
                 and page.verification_method == "code"
-                and issued
-                and issued + timedelta(hours=page.grant_lifetime)
-                > fields.Datetime.now()
-                and consteq(
-                    str(proof.get("fingerprint", "")),
+                and is_grant_current(
+                    proof,
                     self._grant_fingerprint(page, ticket),
+                    page.grant_lifetime,
+                    fields.Datetime.now(),
                 )
             )
-        except (TypeError, ValueError, MissingError):
+        except MissingError:
             return None
         return (page, ticket, proof["kind"]) if valid else None
 

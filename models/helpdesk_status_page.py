@@ -32,14 +32,14 @@ from ..tools.quiet_hours import (
     quiet_hours_end,
     quiet_minute,
 )
+from ..tools.session import is_link_open
 from ..tools.text import (
     MAX_CONTACT_INPUT,
     MAX_MESSAGE_LENGTH,
     MAX_NUMBER_INPUT,
-    MAX_SLUG_LENGTH,
-    SLUG_RE,
     TOKEN_RE,
     clean_input,
+    is_slug,
 )
 from ..tools.upload import (
     DEFAULT_EXTENSIONS,
@@ -51,8 +51,9 @@ from ..tools.upload import (
     sniff_upload,
 )
 
-# The page serving a ticket changes with these (see _get_routing).
-ROUTING_FIELDS = {"is_default", "company_id", "active"}
+# The page serving a ticket, or a URL, changes with these (see _get_routing
+# and _get_page_id_by_slug).
+ROUTING_FIELDS = {"is_default", "company_id", "active", "slug", "website_id"}
 # The page's website menu entries change with these (see _sync_website_menus).
 WEBSITE_MENU_FIELDS = {"website_menu", "active", "slug", "website_id", "company_id"}
 # A change of these ends the page's remembered devices (see write).
@@ -604,7 +605,7 @@ class HelpdeskStatusPage(models.Model):
     @api.constrains("slug", "website_id")
     def _check_slug(self):
         for page in self:
-            if not SLUG_RE.match(page.slug or "") or len(page.slug) > MAX_SLUG_LENGTH:
+            if not is_slug(page.slug):
                 raise ValidationError(
                     self.env._(
                         "The URL identifier '%(slug)s' may only contain lowercase "
@@ -1011,6 +1012,38 @@ class HelpdeskStatusPage(models.Model):
         )
 
     @api.model
+    def _get_serving_page_id(self, team_id, company_id):
+        """The id of the page serving a ticket of ``team_id`` and
+        ``company_id`` (see ``_get_routing``); False when none."""
+        team_pages, default_pages = self._get_routing()
+        return team_pages.get((team_id, company_id)) or default_pages.get(company_id)
+
+    @api.model
+    def _get_slug_domain(self, slug, website):
+        """The page at ``/status/<slug>`` on ``website``: the website's own,
+        or one served on every website, of the website's company."""
+        return [
+            ("slug", "=", slug.lower()),
+            ("website_id", "in", [website.id, False]),
+            ("company_id", "in", [website._get_cached("company_id")]),
+        ]
+
+    @api.model
+    def _get_page_id_by_slug(self, slug, website):
+        """The id of the active page at ``/status/<slug>`` on ``website``
+        (see ``_get_slug_domain``); False when none. Cached: the version
+        poll asks it every 30 seconds of every open tab."""
+        return self._get_page_id_by_slug_cached(slug.lower(), website.id)
+
+    @api.model
+    @tools.ormcache("slug", "website_id")
+    def _get_page_id_by_slug_cached(self, slug, website_id):
+        website = self.env["website"].browse(website_id)
+        domain = self._get_slug_domain(slug, website)
+        # Whatever the caller's context: the result is shared by every caller.
+        return self.sudo().with_context(active_test=True).search(domain, limit=1).id
+
+    @api.model
     def _get_lookup_page(self, website):
         """The page ``/status`` opens on ``website``, where a customer
         without a link looks a ticket up by its number: the default page
@@ -1234,10 +1267,12 @@ class HelpdeskStatusPage(models.Model):
         self.ensure_one()
         if not ticket or ticket.status_page_id != self:
             return False
-        if self.link_validity_after_close and ticket.closed and ticket.closed_date:
-            limit = ticket.closed_date + timedelta(days=self.link_validity_after_close)
-            return fields.Datetime.now() <= limit
-        return True
+        # The ticket's stage is read only where links expire.
+        return not self.link_validity_after_close or is_link_open(
+            ticket.closed and ticket.closed_date,
+            self.link_validity_after_close,
+            fields.Datetime.now(),
+        )
 
     def _find_ticket_by_number(self, number):
         """The ticket of this page with this number, archived included;

@@ -28,7 +28,9 @@ from ..tools.contact import phone_to_e164
 from ..tools.date_format import date_pattern, time_pattern
 from ..tools.html import sanitize_html
 from ..tools.number import NUMBER_DIGITS_SQL, NUMBER_KEY_SQL
+from ..tools.session import is_grant_current, is_link_open
 from ..tools.statuses import FINISHING_STATUSES, MAIN_STATUSES, OPEN_STATUSES
+from ..tools.text import TOKEN_RE, is_slug
 from ..tools.time_zone import first_valid_tz, phone_number_tz
 from ..tools.upload import THUMBNAIL_MIMETYPES, make_thumbnail
 from ..tools.working_days import (
@@ -330,11 +332,9 @@ class HelpdeskTicket(models.Model):
         if preview:
             self.status_page_id = Page.browse(preview)
             return
-        team_pages, default_pages = Page._get_routing()
         for ticket in self:
             ticket.status_page_id = Page.browse(
-                team_pages.get((ticket.team_id.id, ticket.company_id.id))
-                or default_pages.get(ticket.company_id.id)
+                Page._get_serving_page_id(ticket.team_id.id, ticket.company_id.id)
             )
 
     @api.depends("user_id.tz", "company_id.partner_id.tz")
@@ -2248,12 +2248,77 @@ class HelpdeskTicket(models.Model):
             last_message = messages[-1]["id"] if messages else 0
         else:
             last_change, last_message = self._read_status_version_state()
-        state = (self.stage_id.id, fields.Datetime.to_string(last_change), last_message)
         micros = (last_change - EPOCH) // timedelta(microseconds=1)
         return {
-            "version": hmac(self.env(su=True), VERSION_SCOPE, state)[:16],
+            "version": self._hash_status_version(
+                self.stage_id.id, last_change, last_message
+            ),
             "seen": f"{last_message}.{micros}.{self.stage_id.id}",
         }
+
+    @api.model
+    def _hash_status_version(self, stage_id, last_change, last_message):
+        state = (stage_id, fields.Datetime.to_string(last_change), last_message)
+        return hmac(self.env(su=True), VERSION_SCOPE, state)[:16]
+
+    @api.model
+    def _get_status_poll_version(self, slug, token, session, website):
+        """The version (see ``_get_status_version``) of the ticket whose
+        link is ``/status/<slug>/<token>``, when ``session`` may see it
+        there; None otherwise, whatever the reason.
+
+        What a polling tab asks every 30 seconds (SPEC §17): one query
+        reads the ticket, what the grant is bound to and the version's
+        state; the page's URL and routing are cached. The rules are the
+        ticket view's (``_find_ticket_by_token``, ``_is_granted``).
+        """
+        Page = self.env["helpdesk.status.page"].sudo()
+        Grant = self.env["helpdesk.status.grant"]
+        if not (is_slug(slug) and token and TOKEN_RE.fullmatch(token)):
+            return None
+        page_id = Page._get_page_id_by_slug(slug, website)
+        if not page_id:
+            return None
+        self.env["helpdesk.ticket"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT t.id, t.team_id, t.company_id, t.stage_id,
+                       COALESCE(t.status_access_version, 0),
+                       CASE WHEN s.closed THEN t.closed_date END,
+                       p.id, p.verification_field, p.verification_method,
+                       COALESCE(p.grant_lifetime, 0),
+                       COALESCE(p.link_validity_after_close, 0), %(state)s
+                  FROM helpdesk_ticket t
+                  LEFT JOIN helpdesk_ticket_stage s ON s.id = t.stage_id
+                  JOIN helpdesk_status_page p ON p.id = %(page)s
+                 WHERE t.status_token = %(token)s
+                """,
+                state=self._get_status_version_state_sql(),
+                page=page_id,
+                token=token,
+            )
+        )
+        row = self.env.cr.fetchone()
+        if not row:
+            return None
+        ticket_id, team_id, company_id, stage_id, access_version, closed = row[:6]
+        page_id, field, method, lifetime, validity, last_change, last_message = row[6:]
+        now = fields.Datetime.now()
+        granted = (
+            Page._get_serving_page_id(team_id, company_id) == page_id
+            and is_link_open(closed, validity, now)
+            and is_grant_current(
+                session.get(Grant._grant_key(self.browse(ticket_id))),
+                Grant._hash_grant(ticket_id, access_version, page_id, field, method),
+                lifetime,
+                now,
+            )
+        )
+        if not granted:
+            return None
+        # An empty stage reads False, as the view's ``self.stage_id.id``.
+        return self._hash_status_version(stage_id or False, last_change, last_message)
 
     def _get_status_updates(self, shown, seen=None):
         """What changed that the customer can see: the view's *Last update*
@@ -2315,21 +2380,26 @@ class HelpdeskTicket(models.Model):
     def _read_status_version_state(self):
         """The last status change (creation when none) and the id of the
         latest public message (0 when none), in one query."""
-        self.env["helpdesk.ticket.status.log"].flush_model()
-        self.env["mail.message"].flush_model()
         self.env.cr.execute(
             SQL(
-                """
-                SELECT COALESCE((SELECT max(l.date)
-                                   FROM helpdesk_ticket_status_log l
-                                  WHERE l.ticket_id = t.id), t.create_date),
-                       COALESCE((SELECT max(m.id) FROM mail_message m
-                                  WHERE m.res_id = t.id AND %(public)s), 0)
-                  FROM helpdesk_ticket t
-                 WHERE t.id = %(ticket)s
-                """,
-                public=self._get_public_message_sql(),
-                ticket=self.id,
+                "SELECT %s FROM helpdesk_ticket t WHERE t.id = %s",
+                self._get_status_version_state_sql(),
+                self.id,
             )
         )
         return self.env.cr.fetchone()
+
+    def _get_status_version_state_sql(self):
+        """The two columns of ``_read_status_version_state``, for a ticket
+        aliased ``t``."""
+        self.env["helpdesk.ticket.status.log"].flush_model()
+        self.env["mail.message"].flush_model()
+        return SQL(
+            """
+            COALESCE((SELECT max(l.date) FROM helpdesk_ticket_status_log l
+                       WHERE l.ticket_id = t.id), t.create_date),
+            COALESCE((SELECT max(m.id) FROM mail_message m
+                       WHERE m.res_id = t.id AND %s), 0)
+            """,
+            self._get_public_message_sql(),
+        )

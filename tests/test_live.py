@@ -57,9 +57,9 @@ class TestLiveVersion(StatusPageHttpCommon):
         before = self.cr.sql_log_count
         self.assertEqual(self._get(path).status_code, 200)
         queries = self.cr.sql_log_count - before
-        # SPEC §15: at most 5 queries, the registry check of production (not
-        # run in tests) included; no view recorded, nothing written.
-        self.assertLessEqual(queries, 4)
+        # SPEC §17: one query (production adds the registry check, not run
+        # in tests); no view recorded, nothing written.
+        self.assertEqual(queries, 1)
         self.ticket.invalidate_recordset(["status_page_last_view"])
         self.assertFalse(self.ticket.status_page_last_view)
 

@@ -43,3 +43,10 @@ def clean_input(value, max_length, multiline=False):
     if len(value) > max_length:
         raise ValueError(len(value))
     return value
+
+
+def is_slug(value):
+    """Whether ``value`` may be a page's URL identifier, in any case."""
+    return bool(
+        value and len(value) <= MAX_SLUG_LENGTH and SLUG_RE.match(value.lower())
+    )
