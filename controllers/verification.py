@@ -172,22 +172,40 @@ class StatusPageVerification(StatusPageController):
     @checked_post
     def status_resend(self, slug, token=None, **kwargs):
         """Send a new code to the contact verified before."""
+        return self._resend_code(slug, token)
+
+    def _resend_code(self, slug, token, kind=None):
+        """Send a new code for the pending verification, and go back to
+        the code step, which says it went or why not.
+
+        :param str kind: how the code goes, when not to the contact
+            verified (``_check_code_kind`` says whether it may)
+        """
         page = self._get_page(slug)
         if not page:
             return self._not_found(slug)
         ticket, channel = self._get_pending(page, token)
         if not ticket:
             return self._redirect(page._get_path(token))
+        kind = kind or channel
         try:
             self._rate_limit_ip(page)
+            self._check_code_kind(page, ticket, channel, kind)
             request.env["helpdesk.status.page.challenge"]._send_code(
-                page, ticket, channel, lang=request.env.lang
+                page, ticket, kind, lang=request.env.lang
             )
         except UserError as error:
             self._flash(error=error.args[0])
         else:
             self._flash(notice="resent")
         return self._redirect(self._get_code_path(page, token))
+
+    def _check_code_kind(self, page, ticket, channel, kind):
+        """Hook: refuse to send the code of a customer verifying with
+        ``channel`` by ``kind``; the contact verified may always get it.
+
+        :raise UserError: the code step offers no code by ``kind``
+        """
 
     @status_route(page_and_ticket_paths("another"), "POST", csrf=False)
     @checked_post

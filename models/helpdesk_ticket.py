@@ -897,10 +897,18 @@ class HelpdeskTicket(models.Model):
         noted._message_log_batch(
             {ticket.id: " ".join(notes[ticket.id]) for ticket in noted}
         )
+        self._record_status_notified(kind)
+
+    def _record_status_notified(self, kind):
+        """Record the status as told to the customer, whatever the channel
+        that told it: every message carries the link, so a regenerated one
+        is now sent. "Running late" tells no status.
+
+        :param str kind: ``create``, ``status``, ``late`` or ``link``
+        """
         if kind == "late":
             return
         for stage, tickets in self.grouped("stage_id").items():
-            # Every message carries the link: a regenerated one is now sent.
             tickets.sudo().write(
                 {"status_notified_stage_id": stage.id, "status_link_unsent": False}
             )
@@ -953,11 +961,12 @@ class HelpdeskTicket(models.Model):
             due = page._get_quiet_hours_end(now, tz)
             if due:
                 held[ticket] = (due, tz)
-        now_tickets = self - self.browse([ticket.id for ticket in held])
+        held_tickets = self.browse([ticket.id for ticket in held])
+        now_tickets = self - held_tickets
         if now_tickets:
             now_tickets._send_status_sms(template)
-        for ticket, (due, _tz) in held.items():
-            ticket.sudo().write(
+        for due, tickets in held_tickets.grouped(lambda t: held[t][0]).items():
+            tickets.sudo().write(
                 {"status_sms_due": due, "status_sms_template_id": template.id}
             )
         if held:

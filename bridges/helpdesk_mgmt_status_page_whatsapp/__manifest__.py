@@ -17,6 +17,11 @@
         "views/helpdesk_status_page_views.xml",
         "views/status_page_code_templates.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "helpdesk_mgmt_status_page_whatsapp/static/tests/tours/whatsapp_admin_tour.js",
+        ],
+    },
     "demo": ["demo/mail_whatsapp_template_demo.xml"],
     "auto_install": True,
     "installable": True,

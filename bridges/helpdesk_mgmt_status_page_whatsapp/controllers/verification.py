@@ -32,25 +32,17 @@ class StatusPageWhatsappVerification(StatusPageVerification):
     @checked_post
     def status_whatsapp_code(self, slug, token=None, **kwargs):
         """Send a new code by WhatsApp to the phone verified before."""
-        page = self._get_page(slug)
-        if not page:
-            return self._not_found(slug)
-        ticket, channel = self._get_pending(page, token)
-        if not ticket:
-            return self._redirect(page._get_path(token))
+        return self._resend_code(slug, token, kind="whatsapp")
+
+    def _check_code_kind(self, page, ticket, channel, kind):
         Challenge = request.env["helpdesk.status.page.challenge"]
-        try:
-            self._rate_limit_ip(page)
-            if not Challenge._is_whatsapp_code_offered(page, ticket, channel):
-                raise UserError(
-                    request.env._("Codes cannot be sent by WhatsApp for this request.")
-                )
-            Challenge._send_code(page, ticket, "whatsapp", lang=request.env.lang)
-        except UserError as error:
-            self._flash(error=error.args[0])
-        else:
-            self._flash(notice="resent")
-        return self._redirect(self._get_code_path(page, token))
+        if kind == "whatsapp" and not Challenge._is_whatsapp_code_offered(
+            page, ticket, channel
+        ):
+            raise UserError(
+                request.env._("Codes cannot be sent by WhatsApp for this request.")
+            )
+        return super()._check_code_kind(page, ticket, channel, kind)
 
     @status_route(page_and_ticket_paths("whatsapp"))
     def status_whatsapp_answer(self, slug, token=None, **kwargs):

@@ -88,22 +88,11 @@ class HelpdeskTicket(models.Model):
             res = super(
                 HelpdeskTicket, self - by_whatsapp
             )._send_status_notifications_for_page(page, kind)
-            by_whatsapp._mark_status_notified(kind)
+            by_whatsapp._record_status_notified(kind)
         # Whatever the channel: a WhatsApp message from a number with several
         # open tickets goes to the one notified last.
         self.sudo().write({"status_last_notified": fields.Datetime.now()})
         return res
-
-    def _mark_status_notified(self, kind):
-        """Record the status as told, as the main module does after its own
-        channels: every message carries the link, a regenerated one is now
-        sent. "Running late" tells no status."""
-        if kind == "late":
-            return
-        for stage, tickets in self.grouped("stage_id").items():
-            tickets.sudo().write(
-                {"status_notified_stage_id": stage.id, "status_link_unsent": False}
-            )
 
     def _send_or_hold_status_whatsapp(self, page, kind):
         """Send the status WhatsApp message now, except to customers inside
@@ -123,8 +112,8 @@ class HelpdeskTicket(models.Model):
         (self - held_tickets)._send_status_whatsapp(page, kind)
         if not held:
             return
-        for ticket, (due, _tz) in held.items():
-            ticket.sudo().write(
+        for due, tickets in held_tickets.grouped(lambda t: held[t][0]).items():
+            tickets.sudo().write(
                 {"status_sms_due": due, "status_whatsapp_held_kind": kind}
             )
         self.env.ref(
@@ -203,8 +192,9 @@ class HelpdeskTicket(models.Model):
         number = ticket._format_status_phone()
         masked = ticket._mask_status_phone(number)
         last_inbound = ticket.status_whatsapp_last_inbound
+        posted = None
         if last_inbound and fields.Datetime.now() - last_inbound <= WHATSAPP_WINDOW:
-            failure = ticket._post_status_whatsapp(gateway, number, body=message.body)
+            posted = ticket._post_status_whatsapp(gateway, number, body=message.body)
             note = self.env._(
                 "Reply sent by WhatsApp to %(phone)s as text: the customer "
                 "wrote on WhatsApp within the last 24 hours.",
@@ -213,17 +203,25 @@ class HelpdeskTicket(models.Model):
         else:
             template = page._get_status_whatsapp_template("status")
             if template:
-                failure = ticket._post_status_whatsapp(
-                    gateway, number, template=template
+                posted = ticket._post_status_whatsapp(
+                    gateway,
+                    number,
+                    template=template.sudo()._get_status_lang_variant(
+                        ticket._get_status_whatsapp_lang()
+                    ),
                 )
-            else:
-                failure = self.env._("the page has no WhatsApp status template")
             note = self.env._(
                 "Reply announced by WhatsApp to %(phone)s with the status "
                 "template: the customer has not written on WhatsApp in the "
                 "last 24 hours.",
                 phone=masked,
             )
+        if posted is None:
+            ref = False
+            failure = self.env._("the page has no WhatsApp status template")
+        else:
+            outcomes = ticket._get_status_whatsapp_outcomes({ticket: posted})
+            ref, failure = outcomes[ticket]
         if failure:
             note = self.env._(
                 "The reply could not be sent by WhatsApp to %(phone)s: %(error)s.",
@@ -232,6 +230,8 @@ class HelpdeskTicket(models.Model):
             )
             fallback = ticket._send_status_fallback(page, "status")
             note = f"{note} {fallback[ticket]}"
+        else:
+            ticket._record_status_whatsapp_sent({ticket: ref}, "status")
         ticket._message_log(body=note)
 
     # === BUSINESS METHODS: WHATSAPP ===#
@@ -268,8 +268,16 @@ class HelpdeskTicket(models.Model):
         """
         gateway = page.whatsapp_gateway_id
         template = page._get_status_whatsapp_template(kind)
+        # The template in each customer's language, found once for the batch.
+        variants = (
+            template.sudo()._get_status_lang_variants(
+                {ticket._get_status_whatsapp_lang() for ticket in self}
+            )
+            if gateway and template
+            else {}
+        )
         notes = {}
-        failed = self.browse()
+        posted = {}
         for ticket in self:
             number = ticket._format_status_phone()
             if not (gateway and template):
@@ -282,45 +290,58 @@ class HelpdeskTicket(models.Model):
                     "No phone number: the status WhatsApp message was not sent."
                 )
             else:
-                masked = ticket._mask_status_phone(number)
-                failure = ticket._post_status_whatsapp(
-                    gateway.sudo(), number, template=template, kind=kind
+                posted[ticket] = ticket._post_status_whatsapp(
+                    gateway.sudo(),
+                    number,
+                    template=variants[ticket._get_status_whatsapp_lang()],
                 )
-                if failure:
-                    failed |= ticket
-                    notes[ticket.id] = self.env._(
-                        "The status WhatsApp message to %(phone)s could not be "
-                        "sent: %(error)s.",
-                        phone=masked,
-                        error=failure,
-                    )
-                else:
-                    notes[ticket.id] = self.env._(
-                        "Status link sent by WhatsApp to %(phone)s.", phone=masked
-                    )
+        refs = {}
+        failed = self.browse()
+        for ticket, (ref, failure) in self._get_status_whatsapp_outcomes(
+            posted
+        ).items():
+            masked = ticket._mask_status_phone(ticket._format_status_phone())
+            if failure:
+                failed |= ticket
+                notes[ticket.id] = self.env._(
+                    "The status WhatsApp message to %(phone)s could not be "
+                    "sent: %(error)s.",
+                    phone=masked,
+                    error=failure,
+                )
+            else:
+                refs[ticket] = ref
+                notes[ticket.id] = self.env._(
+                    "Status link sent by WhatsApp to %(phone)s.", phone=masked
+                )
+        self._record_status_whatsapp_sent(refs, kind)
         for ticket, note in failed._send_status_fallback(page, kind).items():
             notes[ticket.id] = f"{notes[ticket.id]} {note}"
         self._message_log_batch(notes)
 
-    def _post_status_whatsapp(
-        self, gateway, number, body=None, template=None, kind="status"
-    ):
-        """Send one WhatsApp message to the ticket's E.164 ``number``:
-        ``template`` in the customer's language, else ``body`` as text. It
-        goes through the gateway's conversation with the number, which
-        mail_gateway_whatsapp sends at once.
+    def _get_status_whatsapp_lang(self):
+        """The language of the ticket's WhatsApp messages: its page's for
+        the customer, else the user's."""
+        self.ensure_one()
+        return self.status_page_lang or self.env.lang
 
-        :param str kind: the message kind to fall back to if Meta reports
-            later that it failed (``status`` for an agent's reply)
-        :return: why Meta refused it, or ``False`` when it was accepted
+    def _post_status_whatsapp(self, gateway, number, body=None, template=None):
+        """Send one WhatsApp message to the ticket's E.164 ``number``:
+        ``template`` (already in the customer's language, see
+        ``mail.whatsapp.template._get_status_lang_variants``), else ``body``
+        as text. It goes through the gateway's conversation with the
+        number, which mail_gateway_whatsapp sends at once.
+
+        :return: the message posted in the conversation: what Meta
+            answered is read by ``_get_status_whatsapp_outcomes``
         """
         self.ensure_one()
-        lang = self.status_page_lang or self.env.lang
+        lang = self._get_status_whatsapp_lang()
         channel = self._get_status_whatsapp_channel(gateway, number).with_context(
             lang=lang, status_whatsapp_sending=True
         )
         if template:
-            template = template.sudo()._get_status_lang_variant(lang)
+            template = template.sudo()
             # mail_gateway_whatsapp reads the template and the record its
             # variables come from in the context.
             body = template.with_context(
@@ -329,21 +350,57 @@ class HelpdeskTicket(models.Model):
             channel = channel.with_context(
                 whatsapp_template_id=template.id, res_id=self.id
             )
-        message = channel.message_post(
+        return channel.message_post(
             body=body, subtype_xmlid="mail.mt_comment", message_type="comment"
         )
-        notification = message.notification_ids.filtered(
-            lambda n: n.notification_type == "gateway"
+
+    @api.model
+    def _get_status_whatsapp_outcomes(self, posted):
+        """What Meta answered to the messages ``_post_status_whatsapp``
+        posted, read at once from their gateway notifications.
+
+        :param dict posted: ``{ticket: mail.message}``
+        :return: ``{ticket: (ref, failure)}``: Meta's id of the message and
+            ``False`` when Meta accepted it, else ``False`` and why Meta
+            refused it
+        """
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .browse([message.id for message in posted.values()])
         )
-        if notification and notification.notification_status == "exception":
-            return notification.failure_reason or self.env._("unknown error")
-        self.sudo().write(
-            {
-                "status_whatsapp_message_ref": notification.gateway_message_id,
-                "status_whatsapp_message_kind": kind,
-            }
-        )
-        return False
+        by_id = {message.id: message for message in messages}
+        outcomes = {}
+        for ticket, message in posted.items():
+            notification = by_id[message.id].notification_ids.filtered(
+                lambda n: n.notification_type == "gateway"
+            )
+            if notification and notification.notification_status == "exception":
+                outcomes[ticket] = (
+                    False,
+                    notification.failure_reason or self.env._("unknown error"),
+                )
+            else:
+                outcomes[ticket] = (notification.gateway_message_id, False)
+        return outcomes
+
+    def _record_status_whatsapp_sent(self, refs, kind):
+        """Remember each ticket's last WhatsApp message, for Meta's later
+        report that it failed (see ``_on_status_whatsapp_failed``): one
+        write per distinct message id.
+
+        :param dict refs: ``{ticket: Meta's id of its message}``
+        :param str kind: the message kind to fall back to (``status`` for
+            an agent's reply)
+        """
+        tickets = self.browse([ticket.id for ticket in refs])
+        for ref, group in tickets.grouped(lambda t: refs[t]).items():
+            group.sudo().write(
+                {
+                    "status_whatsapp_message_ref": ref,
+                    "status_whatsapp_message_kind": kind,
+                }
+            )
 
     @api.model
     def _on_status_whatsapp_failed(self, notifications):
@@ -357,26 +414,37 @@ class HelpdeskTicket(models.Model):
         tickets = self.with_context(active_test=False).search(
             [("status_whatsapp_message_ref", "in", list(reasons))]
         )
+        if not tickets:
+            return
+        kinds = {
+            ticket: ticket.status_whatsapp_message_kind or "status"
+            for ticket in tickets
+        }
+        notes = {}
         for ticket in tickets:
-            page = ticket.status_page_id
-            kind = ticket.status_whatsapp_message_kind or "status"
-            reason = reasons[ticket.status_whatsapp_message_ref]
-            ticket.write(
-                {
-                    "status_whatsapp_message_ref": False,
-                    "status_whatsapp_message_kind": False,
-                }
-            )
             number = ticket._format_status_phone()
-            note = self.env._(
+            notes[ticket] = self.env._(
                 "WhatsApp reported that the message to %(phone)s was not "
                 "delivered: %(error)s.",
                 phone=ticket._mask_status_phone(number) if number else "",
-                error=reason or self.env._("unknown error"),
+                error=reasons[ticket.status_whatsapp_message_ref]
+                or self.env._("unknown error"),
             )
-            if page.active:
-                note = f"{note} {ticket._send_status_fallback(page, kind)[ticket]}"
-            ticket._message_log(body=note)
+        tickets.write(
+            {
+                "status_whatsapp_message_ref": False,
+                "status_whatsapp_message_kind": False,
+            }
+        )
+        # One fallback per page and message kind.
+        for (page, kind), group in (
+            tickets.filtered("status_page_id.active")
+            .grouped(lambda t: (t.status_page_id, kinds[t]))
+            .items()
+        ):
+            for ticket, fallback in group._send_status_fallback(page, kind).items():
+                notes[ticket] = f"{notes[ticket]} {fallback}"
+        tickets._message_log_batch({ticket.id: note for ticket, note in notes.items()})
 
     def _send_status_fallback(self, page, kind):
         """After a failed WhatsApp message: the page's SMS of ``kind`` to the

@@ -35,20 +35,38 @@ class MailWhatsAppTemplate(models.Model):
 
         :param str lang: an Odoo language code, as the page chooses it
         """
+        return self._get_status_lang_variants([lang])[lang]
+
+    def _get_status_lang_variants(self, langs):
+        """This template in each of ``langs``, as
+        ``_get_status_lang_variant`` chooses it, with one search for all:
+        a batch of messages in several languages.
+
+        :param langs: Odoo language codes (``False`` for none)
+        :return: ``{lang: mail.whatsapp.template}``
+        """
         self.ensure_one()
-        if not lang:
-            return self
-        candidates = [lang, lang.split("_")[0]]
-        variants = self.search(
-            [
-                ("gateway_id", "=", self.gateway_id.id),
-                ("template_name", "=", self.template_name),
-                ("state", "=", "approved"),
-                ("language", "in", candidates),
-            ]
-        )
-        for candidate in candidates:
-            variant = variants.filtered(lambda t, c=candidate: t.language == c)
-            if variant:
-                return variant[:1]
-        return self
+        candidates = {lang: [lang, lang.split("_")[0]] for lang in langs if lang}
+        by_language = {}
+        if candidates:
+            variants = self.search(
+                [
+                    ("gateway_id", "=", self.gateway_id.id),
+                    ("template_name", "=", self.template_name),
+                    ("state", "=", "approved"),
+                    (
+                        "language",
+                        "in",
+                        sorted({c for codes in candidates.values() for c in codes}),
+                    ),
+                ]
+            )
+            for variant in variants:
+                by_language.setdefault(variant.language, variant)
+        return {
+            lang: next(
+                (by_language[c] for c in candidates.get(lang, ()) if c in by_language),
+                self,
+            )
+            for lang in langs
+        }
