@@ -16,7 +16,6 @@ from odoo.tools import (
     SQL,
     email_normalize,
     format_date,
-    format_datetime,
     formatLang,
     is_html_empty,
     plaintext2html,
@@ -25,7 +24,7 @@ from odoo.tools import (
 from odoo.tools.misc import hmac
 
 from ..tools.contact import phone_to_e164
-from ..tools.date_format import date_pattern, time_pattern
+from ..tools.date_format import date_pattern, format_local_time
 from ..tools.html import sanitize_html
 from ..tools.number import NUMBER_DIGITS_SQL, NUMBER_KEY_SQL
 from ..tools.session import is_grant_current, is_link_open
@@ -711,8 +710,10 @@ class HelpdeskTicket(models.Model):
     def _format_status_time(self, value, tz):
         """``value`` (naive UTC, datetime or string) in time zone ``tz`` (UTC
         when unknown), in the context's language."""
-        return format_datetime(
-            self.env, value, tz or "UTC", time_pattern(self.env.lang or "en_US")
+        if not value:
+            return ""
+        return format_local_time(
+            fields.Datetime.to_datetime(value), tz or "UTC", self.env.lang or "en_US"
         )
 
     # === BUSINESS METHODS: NOTIFICATIONS AND QUIET HOURS ===#

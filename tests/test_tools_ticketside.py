@@ -1,9 +1,14 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The pure rules the ticket side keeps in ``tools/``: no database, no ORM."""
 
+from datetime import datetime
+
+import babel.dates
+import pytz
 from markupsafe import Markup
 
 from odoo.tests import BaseCase
+from odoo.tools.misc import babel_locale_parse
 
 from ..tools import date_format, html, statuses, time_zone
 
@@ -54,6 +59,33 @@ class TestDateFormatTools(BaseCase):
                 self.assertIn("mm", pattern)
                 self.assertNotIn("ss", pattern)
         self.assertRegex(date_format.time_pattern("en_US"), r"^MMM d, y, h:mm\s?a$")
+
+    def test_local_time_reads_as_babel_formats_it(self):
+        value = datetime(2026, 11, 23, 6, 20)
+        for lang, zone in (
+            ("en_US", "Asia/Riyadh"),
+            ("ar_001", "Asia/Riyadh"),
+            ("pl_PL", "Europe/Warsaw"),
+            ("en_US", "America/New_York"),
+        ):
+            with self.subTest(lang=lang, zone=zone):
+                expected = babel.dates.format_datetime(
+                    pytz.utc.localize(value).astimezone(pytz.timezone(zone)),
+                    date_format.time_pattern(lang),
+                    locale=babel_locale_parse(lang),
+                )
+                self.assertEqual(
+                    date_format.format_local_time(value, zone, lang), expected
+                )
+        self.assertEqual(
+            date_format.format_local_time(value, "Asia/Riyadh", "en_US"),
+            "Nov 23, 2026, 9:20 AM",
+        )
+        # An unknown zone reads as UTC.
+        self.assertEqual(
+            date_format.format_local_time(value, "Mars/Olympus", "en_US"),
+            date_format.format_local_time(value, "UTC", "en_US"),
+        )
 
 
 class TestTimeZoneTools(BaseCase):
