@@ -46,6 +46,13 @@ CONTACT_FIELDS = {"partner_id", "partner_email", "partner_phone"}
 STATUS_CONTACT_KEYS = ("status_contact_email", "status_contact_phone")
 CONVERSATION_PAGE_SIZE = 20
 LATE_BATCH_SIZE = 200
+# The page's e-mail and SMS template fields of each kind of status message.
+STATUS_TEMPLATE_FIELDS = {
+    "create": ("mail_template_create_id", "sms_template_create_id"),
+    "status": ("mail_template_id", "sms_template_id"),
+    "late": ("mail_template_late_id", "sms_template_late_id"),
+    "link": ("mail_template_link_id", "sms_template_link_id"),
+}
 VERSION_SCOPE = "helpdesk_mgmt_status_page.version"
 EPOCH = datetime(1970, 1, 1)
 # The Refresh link's "seen": message id, microseconds (at most year 5138) and
@@ -823,6 +830,7 @@ class HelpdeskTicket(models.Model):
 
         :param str kind: ``create``, ``status``, ``late`` or ``link``
         """
+        self.filtered("status_page_id.active")._prefetch_status_notifications(kind)
         for page, tickets in self.grouped("status_page_id").items():
             if not page.active:
                 continue
@@ -841,6 +849,35 @@ class HelpdeskTicket(models.Model):
                     }
                 )
 
+    def _prefetch_status_notifications(self, kind):
+        """Read at once what the messages of all these tickets render, so
+        that a batch costs the same queries whatever its tickets, their
+        customers and their languages: the pages' templates of ``kind`` and
+        the model's name in every installed language (rendering reads them
+        once per language otherwise), the contacts, and the status links
+        (else computed again for each language's share of the tickets).
+
+        :param str kind: ``create``, ``status``, ``late`` or ``link``
+        """
+        if not self:
+            return
+        pages = self.status_page_id
+        all_langs = {"prefetch_langs": True}
+        mail_templates = pages[STATUS_TEMPLATE_FIELDS[kind][0]]
+        sms_templates = pages[STATUS_TEMPLATE_FIELDS[kind][1]]
+        for templates in (mail_templates.sudo(), sms_templates.sudo()):
+            translated = [name for name, f in templates._fields.items() if f.translate]
+            templates.with_context(**all_langs).fetch(translated)
+        ir_model = self.env["ir.model"]._get(self._name)
+        ir_model.with_context(**all_langs).fetch(["name"])
+        # What reading any of their fields reads, for all of them.
+        partners = self.sudo().partner_id
+        partners.fetch(
+            [name for name, f in partners._fields.items() if f.prefetch is True]
+        )
+        self.mapped("status_page_url")
+        self.mapped("status_lookup_url")
+
     def _send_status_notifications_for_page(self, page, kind):
         """Queue one page's messages for these tickets, by its channel.
 
@@ -851,12 +888,8 @@ class HelpdeskTicket(models.Model):
         :param str kind: ``create``, ``status`` or ``link`` (an agent sends
             the link: "here is your link", whether or not the status changed)
         """
-        mail_template, sms_template = {
-            "create": (page.mail_template_create_id, page.sms_template_create_id),
-            "status": (page.mail_template_id, page.sms_template_id),
-            "late": (page.mail_template_late_id, page.sms_template_late_id),
-            "link": (page.mail_template_link_id, page.sms_template_link_id),
-        }[kind]
+        mail_field, sms_field = STATUS_TEMPLATE_FIELDS[kind]
+        mail_template, sms_template = page[mail_field], page[sms_field]
         channel = page.notify_channel
         wants_email = channel in ("auto", "email", "both") and mail_template
         wants_sms = channel in ("auto", "sms", "both") and sms_template
@@ -867,7 +900,12 @@ class HelpdeskTicket(models.Model):
             # One-tap links, when the page offers them: e-mails only, the
             # SMS below render the plain link.
             taps = self.env["helpdesk.status.page.tap"]._issue(page, by_email)
-            mail_template.with_context(status_one_tap=taps).send_mail_batch(
+            # Without taps, the links are those prefetched without the key;
+            # with them, computed once for all the e-mails' languages.
+            if taps:
+                mail_template = mail_template.with_context(status_one_tap=taps)
+                by_email.with_context(status_one_tap=taps).mapped("status_page_url")
+            mail_template.send_mail_batch(
                 by_email.ids, email_layout_xmlid="mail.mail_notification_light"
             )
             for ticket in by_email:
@@ -1788,6 +1826,8 @@ class HelpdeskTicket(models.Model):
             if not batch:
                 break
             batch._notify_status_late()
+            # The batch's writes are its own queries, not the next one's.
+            self.env.flush_all()
             last_id = batch[-1].id
             done, remaining = done + len(batch), max(remaining - len(batch), 0)
             Cron._notify_progress(done=done, remaining=remaining)

@@ -46,3 +46,4 @@ from . import test_replica
 from . import test_replica_server
 from . import test_contact_keys_install
 from . import test_scale
+from . import test_late_batches
