@@ -852,29 +852,26 @@ class HelpdeskTicket(models.Model):
     def _prefetch_status_notifications(self, kind):
         """Read at once what the messages of all these tickets render, so
         that a batch costs the same queries whatever its tickets, their
-        customers and their languages: the pages' templates of ``kind`` and
-        the model's name in every installed language (rendering reads them
-        once per language otherwise), the contacts, and the status links
-        (else computed again for each language's share of the tickets).
+        customers and their languages: the pages' templates of ``kind`` (of
+        the channels the tickets have contact data for) and the model's
+        name in every installed language (rendering reads them once per
+        language otherwise), the contacts, and the status links (else
+        computed again for each language's share of the tickets).
 
         :param str kind: ``create``, ``status``, ``late`` or ``link``
         """
         if not self:
             return
-        pages = self.status_page_id
-        all_langs = {"prefetch_langs": True}
-        mail_templates = pages[STATUS_TEMPLATE_FIELDS[kind][0]]
-        sms_templates = pages[STATUS_TEMPLATE_FIELDS[kind][1]]
-        for templates in (mail_templates.sudo(), sms_templates.sudo()):
-            translated = [name for name, f in templates._fields.items() if f.translate]
-            templates.with_context(**all_langs).fetch(translated)
-        ir_model = self.env["ir.model"]._get(self._name)
-        ir_model.with_context(**all_langs).fetch(["name"])
-        # What reading any of their fields reads, for all of them.
-        partners = self.sudo().partner_id
-        partners.fetch(
-            [name for name, f in partners._fields.items() if f.prefetch is True]
-        )
+        pages = self.status_page_id.sudo()
+        mail_field, sms_field = STATUS_TEMPLATE_FIELDS[kind]
+        to_read = [self.env["ir.model"]._get(self._name), self.sudo().partner_id]
+        if any(ticket._get_status_email() for ticket in self):
+            to_read.append(pages[mail_field])
+        if any(self.mapped("partner_phone")):
+            to_read.append(pages[sms_field])
+        for records in to_read:  # what reading any of their fields reads
+            names = [name for name, f in records._fields.items() if f.prefetch is True]
+            records.with_context(prefetch_langs=True).fetch(names)
         self.mapped("status_page_url")
         self.mapped("status_lookup_url")
 
