@@ -120,7 +120,7 @@ def backend_rows(row, s, big):
 def span(values):
     """``min-max`` of ``values``, one figure when they are all equal."""
     if not values:
-        return "none"
+        return "-"
     return "-".join(map(str, sorted({min(values), max(values)})))
 
 
@@ -129,11 +129,13 @@ def per_sent(run, late):
     that send messages (however many), after the first one, and those of
     the batches that send none; for the others, of every batch."""
     if late and "sending_batch_queries" in run:
+        told = f"idle {span(run['idle_batch_queries'])} q"
+        if run["first_sending_batch_queries"] is None:
+            return told
         return (
             f"sending {span(run['sending_batch_queries'])} q"
             f" ({span(run['sent_per_batch'])} sent; first"
-            f" {run['first_sending_batch_queries']} q), idle"
-            f" {span(run['idle_batch_queries'])} q"
+            f" {run['first_sending_batch_queries']} q), {told}"
         )
     return ", ".join(
         f"{'-'.join(map(str, sorted({min(v), max(v)})))} q"
