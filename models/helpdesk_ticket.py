@@ -830,7 +830,12 @@ class HelpdeskTicket(models.Model):
 
         :param str kind: ``create``, ``status``, ``late`` or ``link``
         """
-        self.filtered("status_page_id.active")._prefetch_status_notifications(kind)
+        try:
+            self.filtered("status_page_id.active")._prefetch_status_notifications(kind)
+        except Exception:  # pylint: disable=broad-except
+            # Only reads: whatever failed here fails again below, per page,
+            # where it is noted on the tickets.
+            _logger.exception("Status notifications not prefetched for %s", self)
         for page, tickets in self.grouped("status_page_id").items():
             if not page.active:
                 continue
