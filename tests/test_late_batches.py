@@ -2,7 +2,7 @@
 """The running-late cron at scale (SPEC §17): each batch costs a constant
 number of queries, whatever how many of its tickets are late and which."""
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from unittest.mock import patch
 
 from odoo.tests import tagged
@@ -185,3 +185,30 @@ class TestLateBatches(StatusPageCommon, SMSCase):
         self.assertEqual(len(counts), 3, counts)
         self.assertEqual(counts[2], counts[1], counts)
         self._assert_told(warm | four | twelve)
+
+    def test_sms_held_in_quiet_hours_cost_the_same(self):
+        """Inside the customers' quiet hours (noon in Riyadh, the zone of
+        their numbers), the SMS wait and the e-mails go: one held SMS
+        costs what ten do."""
+        self.page.write({"quiet_start": 10.0, "quiet_end": 14.0})
+        warm = self._batch("warm", MIXED)
+        one = self._batch("one", [(BOTH, EN, A)])
+        ten = self._batch("ten", [("sms", EN, A), (BOTH, AR, A)] * 5)
+        with self.mock_datetime_and_now(datetime.combine(date.today(), time(9, 0))):
+            counts = self._batch_queries(batch_size=12)
+        self.assertEqual(len(counts), 3, counts)
+        self.assertEqual(counts[2], counts[1], counts)
+        late = one | ten
+        held = late.filtered("partner_phone")
+        self.assertEqual(len(held), 11)
+        self.assertTrue(all(ticket.status_sms_due for ticket in held))
+        sms = self.env["sms.sms"].sudo()
+        self.assertFalse(sms.search([("partner_id", "in", held.partner_id.ids)]))
+        emailed = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("model", "=", "helpdesk.ticket"), ("res_id", "in", late.ids)])
+        )
+        by_email = late.filtered("partner_email")
+        self.assertEqual(sorted(emailed.mapped("res_id")), sorted(by_email.ids))
+        self.assertTrue(all(t.status_late_notified_promise for t in warm | late))
