@@ -280,6 +280,12 @@ def cron(registry, which):
         by_sent.setdefault(sent, set()).add(count)
     # The first batch also reads what every batch then finds in the cache.
     steady = queries[1:-1] or queries
+    # The running-late rule (million_report.py): one figure for every batch
+    # that sends, whatever it sends, and one, smaller, for every batch that
+    # sends nothing. The first batch that sends also fills Odoo's caches of
+    # the process (the e-mail layout's views, defaults, subtypes): apart.
+    sending = [count for count, sent in pairs[1:] if sent]
+    idle = [count for count, sent in pairs[1:] if not sent]
     return {
         "name": f"cron {which}",
         "seconds": seconds,
@@ -290,6 +296,10 @@ def cron(registry, which):
         "rss_after_first_mb": batches[0][1] if batches else None,
         "peak_rss_mb": rss_mb(),
         "queries_by_sent": {k: sorted(v) for k, v in sorted(by_sent.items())},
+        "first_sending_batch_queries": sending[0] if sending else None,
+        "sending_batch_queries": sorted(set(sending[1:])),
+        "idle_batch_queries": sorted(set(idle)),
+        "sent_per_batch": sorted({sent for _count, sent in pairs if sent}),
     }
 
 

@@ -116,14 +116,46 @@ def backend_rows(row, s, big):
         )
 
 
+def span(values):
+    """``min-max`` of ``values``, one figure when they are all equal."""
+    if not values:
+        return "-"
+    return "-".join(map(str, sorted({min(values), max(values)})))
+
+
 def per_sent(run, late):
-    """Queries per batch, by the number of messages a batch sent (batches
-    that send cost more than those that send none)."""
+    """Queries per batch: for the running-late cron, those of the batches
+    that send messages (however many), after the first one, and those of
+    the batches that send none; for the others, of every batch."""
+    if late and "sending_batch_queries" in run:
+        told = f"idle {span(run['idle_batch_queries'])} q"
+        if run["first_sending_batch_queries"] is None:
+            return told
+        return (
+            f"sending {span(run['sending_batch_queries'])} q"
+            f" ({span(run['sent_per_batch'])} sent; first"
+            f" {run['first_sending_batch_queries']} q), {told}"
+        )
     return ", ".join(
         f"{'-'.join(map(str, sorted({min(v), max(v)})))} q"
         + (f" ({sent} sent)" if late else "")
         for sent, v in run["queries_by_sent"].items()
     )
+
+
+def constant_batches(run, late):
+    """The rule: a running-late batch that sends costs one number of
+    queries whatever it sends, one that sends nothing one smaller number;
+    another cron's batches all cost the same."""
+    if late and "sending_batch_queries" in run:
+        sending, idle = run["sending_batch_queries"], run["idle_batch_queries"]
+        return (
+            len(sending) <= 1
+            and len(idle) <= 1
+            and not (sending and idle and idle[0] >= sending[0])
+        )
+    counts = {q for v in run["queries_by_sent"].values() for q in v}
+    return len(counts) <= 1
 
 
 def cron_rows(row, s, big):
@@ -134,14 +166,13 @@ def cron_rows(row, s, big):
             continue
 
         late = name == "cron late"
-        # Constant: one figure per number of messages a batch sent.
         row(
             f"{name}: queries per batch",
             f"{per_sent(a, late)}; {a['batches']} batches",
             f"{per_sent(b, late)}; {b['batches']} batches, {b['seconds']:.0f} s",
             "-",
-            "constant",
-            all(len(v) == 1 for v in b["queries_by_sent"].values()),
+            "one figure sending, one smaller idle" if late else "constant",
+            constant_batches(b, late),
         )
         row(
             f"{name}: peak RSS (MB)",

@@ -47,6 +47,13 @@ CONTACT_FIELDS = {"partner_id", "partner_email", "partner_phone"}
 STATUS_CONTACT_KEYS = ("status_contact_email", "status_contact_phone")
 CONVERSATION_PAGE_SIZE = 20
 LATE_BATCH_SIZE = 200
+# The page's e-mail and SMS template fields of each kind of status message.
+STATUS_TEMPLATE_FIELDS = {
+    "create": ("mail_template_create_id", "sms_template_create_id"),
+    "status": ("mail_template_id", "sms_template_id"),
+    "late": ("mail_template_late_id", "sms_template_late_id"),
+    "link": ("mail_template_link_id", "sms_template_link_id"),
+}
 VERSION_SCOPE = "helpdesk_mgmt_status_page.version"
 EPOCH = datetime(1970, 1, 1)
 # The Refresh link's "seen": message id, microseconds (at most year 5138) and
@@ -824,6 +831,12 @@ class HelpdeskTicket(models.Model):
 
         :param str kind: ``create``, ``status``, ``late`` or ``link``
         """
+        try:
+            self.filtered("status_page_id.active")._prefetch_status_notifications(kind)
+        except Exception:  # pylint: disable=broad-except
+            # Only reads: whatever failed here fails again below, per page,
+            # where it is noted on the tickets.
+            _logger.exception("Status notifications not prefetched for %s", self)
         for page, tickets in self.grouped("status_page_id").items():
             if not page.active:
                 continue
@@ -842,6 +855,32 @@ class HelpdeskTicket(models.Model):
                     }
                 )
 
+    def _prefetch_status_notifications(self, kind):
+        """Read at once what the messages of all these tickets render, so
+        that a batch costs the same queries whatever its tickets, their
+        customers and their languages: the pages' templates of ``kind`` (of
+        the channels the tickets have contact data for) and the model's
+        name in every installed language (rendering reads them once per
+        language otherwise), the contacts, and the status links (else
+        computed again for each language's share of the tickets).
+
+        :param str kind: ``create``, ``status``, ``late`` or ``link``
+        """
+        if not self:
+            return
+        pages = self.status_page_id.sudo()
+        mail_field, sms_field = STATUS_TEMPLATE_FIELDS[kind]
+        to_read = [self.env["ir.model"]._get(self._name), self.sudo().partner_id]
+        if any(ticket._get_status_email() for ticket in self):
+            to_read.append(pages[mail_field])
+        if any(self.mapped("partner_phone")):
+            to_read.append(pages[sms_field])
+        for records in to_read:  # what reading any of their fields reads
+            names = [name for name, f in records._fields.items() if f.prefetch is True]
+            records.with_context(prefetch_langs=True).fetch(names)
+        self.mapped("status_page_url")
+        self.mapped("status_lookup_url")
+
     def _send_status_notifications_for_page(self, page, kind):
         """Queue one page's messages for these tickets, by its channel.
 
@@ -852,12 +891,8 @@ class HelpdeskTicket(models.Model):
         :param str kind: ``create``, ``status`` or ``link`` (an agent sends
             the link: "here is your link", whether or not the status changed)
         """
-        mail_template, sms_template = {
-            "create": (page.mail_template_create_id, page.sms_template_create_id),
-            "status": (page.mail_template_id, page.sms_template_id),
-            "late": (page.mail_template_late_id, page.sms_template_late_id),
-            "link": (page.mail_template_link_id, page.sms_template_link_id),
-        }[kind]
+        mail_field, sms_field = STATUS_TEMPLATE_FIELDS[kind]
+        mail_template, sms_template = page[mail_field], page[sms_field]
         channel = page.notify_channel
         wants_email = channel in ("auto", "email", "both") and mail_template
         wants_sms = channel in ("auto", "sms", "both") and sms_template
@@ -868,7 +903,12 @@ class HelpdeskTicket(models.Model):
             # One-tap links, when the page offers them: e-mails only, the
             # SMS below render the plain link.
             taps = self.env["helpdesk.status.page.tap"]._issue(page, by_email)
-            mail_template.with_context(status_one_tap=taps).send_mail_batch(
+            # Without taps, the links are those prefetched without the key;
+            # with them, computed once for all the e-mails' languages.
+            if taps:
+                mail_template = mail_template.with_context(status_one_tap=taps)
+                by_email.with_context(status_one_tap=taps).mapped("status_page_url")
+            mail_template.send_mail_batch(
                 by_email.ids, email_layout_xmlid="mail.mail_notification_light"
             )
             for ticket in by_email:
@@ -1798,6 +1838,8 @@ class HelpdeskTicket(models.Model):
             if not batch:
                 break
             batch._notify_status_late()
+            # The batch's writes are its own queries, not the next one's.
+            self.env.flush_all()
             last_id = batch[-1].id
             done, remaining = done + len(batch), max(remaining - len(batch), 0)
             Cron._notify_progress(done=done, remaining=remaining)

@@ -48,3 +48,4 @@ from . import test_contact_keys_install
 from . import test_scale
 from . import test_poll
 from . import test_render_speed
+from . import test_late_batches
