@@ -35,7 +35,11 @@ class TestRenderSpeed(StatusPageHttpCommon):
         lang = self.env["res.lang"]._activate_lang("ar_001")
         self.env["website"].get_current_website().language_ids |= lang
         self._grant()
-        self._agent_says("<p>We ordered the part.</p>")
+        self.ticket.message_post(
+            body="<p>We ordered the <a href='/shop'>part</a>.</p>",
+            subtype_xmlid="mail.mt_comment",
+            message_type="comment",
+        )
         slug = self.page.slug
         for path in (
             self._token_path(),
