@@ -11,8 +11,9 @@ from odoo.tests import tagged
 from ..models.ir_qweb import STATUS_PAGE_RENDER, IrQweb
 from .test_status_page_http import CSRF_TOKEN_RE, StatusPageHttpCommon
 
-# What changes from one response to the next whatever the rendering.
-NONCE_RE = re.compile(r"nonce(?:=\"|-)[A-Za-z0-9_-]+")
+# What changes from one response to the next whatever the rendering: the
+# CSP nonce and the forms' one-time nonce.
+NONCE_RE = re.compile(r'nonce(?:="|-|" value=")[A-Za-z0-9_-]+')
 
 
 def full_rewriting(self, tagName, atts):
