@@ -2443,15 +2443,18 @@ class HelpdeskTicket(models.Model):
 
     def _get_status_version_state_sql(self):
         """The two columns of ``_read_status_version_state``, for a ticket
-        aliased ``t``."""
+        aliased ``t``. The latest public message is read backwards on the
+        messages' (model, res_id, id) index, stopping at the first public
+        one: not every message of a long conversation."""
         self.env["helpdesk.ticket.status.log"].flush_model()
         self.env["mail.message"].flush_model()
         return SQL(
             """
             COALESCE((SELECT max(l.date) FROM helpdesk_ticket_status_log l
                        WHERE l.ticket_id = t.id), t.create_date),
-            COALESCE((SELECT max(m.id) FROM mail_message m
-                       WHERE m.res_id = t.id AND %s), 0)
+            COALESCE((SELECT m.id FROM mail_message m
+                       WHERE m.res_id = t.id AND %s
+                       ORDER BY m.id DESC LIMIT 1), 0)
             """,
             self._get_public_message_sql(),
         )
