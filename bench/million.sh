@@ -2,8 +2,8 @@
 # SPEC §17: the same figures at 1,000 and at 1,000,000 tickets (10 history
 # rows and 5 messages each), built in SQL by bench/million_build.py, with
 # Odoo's /web/login and helpdesk_mgmt's /my/ticket measured in the same run.
-# Not part of the tests nor of CI (building a million tickets takes about
-# half an hour on 2 cores, and 10 GB). Port 8089; databases hsp_million_*
+# Not part of the tests nor of CI (a run with a million tickets takes about
+# a quarter of an hour on 2 cores, and 5 GB). Port 8089; databases hsp_million_*
 # (hsp_million: the module installed, the template of the others;
 # HSP_MILLION_DB names another).
 #
