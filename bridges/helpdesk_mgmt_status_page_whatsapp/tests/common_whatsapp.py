@@ -34,6 +34,14 @@ class WhatsappCommon:
         )
 
     @classmethod
+    def _set_up_gateway(cls):
+        """The test's gateway (``cls.gateway``), and the base of the status
+        links (``cls.url_base``) that templates' URL buttons take."""
+        cls.gateway = cls._create_gateway(webhook_user_id=cls.env.user.id)
+        link = cls.ticket.status_page_url
+        cls.url_base = link[: link.index("/", len("https://"))] + "/"
+
+    @classmethod
     def _create_code_template(cls, gateway, language, name="Status code"):
         """An approved authentication template with a copy-code button, as
         Meta's template library gives it (the body's text is Meta's)."""

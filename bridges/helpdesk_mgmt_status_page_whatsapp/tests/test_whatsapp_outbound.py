@@ -39,9 +39,7 @@ class WhatsappOutboundCommon(WhatsappCommon, StatusPageCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.gateway = cls._create_gateway(webhook_user_id=cls.env.user.id)
-        link = cls.ticket.status_page_url
-        cls.url_base = link[: link.index("/", len("https://"))] + "/"
+        cls._set_up_gateway()
         cls.templates = {}
         for kind, name in (
             ("create", "Request received"),

@@ -21,9 +21,7 @@ class TestWhatsappStatus(WhatsappCommon, StatusPageCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.gateway = cls._create_gateway(webhook_user_id=cls.env.user.id)
-        link = cls.ticket.status_page_url
-        cls.url_base = link[: link.index("/", len("https://"))] + "/"
+        cls._set_up_gateway()
         cls.template_pl = cls._create_status_template(cls.gateway, cls.url_base, "pl")
         cls.template_en = cls._create_status_template(cls.gateway, cls.url_base, "en")
         cls.page.write(
